@@ -1,0 +1,235 @@
+package io.execbroker.protocol.grant;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The JSON form of an {@link ExecGrant} (DESIGN.md §5), read strictly: every field has one type, {@code null}
+ * means "not set" for optional fields, duplicate keys and trailing data are errors, and unknown fields are
+ * ignored so that controllers can add their own. Also reads the ws-subprocess form
+ * {@code {"command": "/usr/bin/nano", "args": ["-v"]}}, whose container is the broker's default one.
+ * Thread safe.
+ */
+public final class GrantJson {
+    /** Largest grant document, in chars (DoS protection: the tree is built in memory before it is checked). */
+    public static final int MAX_DOCUMENT_CHARS = 1024 * 1024;
+    /** Deepest nesting a grant may have; the schema needs 2, the rest is room for controllers' extra fields. */
+    public static final int MAX_NESTING_DEPTH = 16;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+        .streamReadConstraints(StreamReadConstraints.builder()
+            .maxDocumentLength(MAX_DOCUMENT_CHARS)
+            .maxNestingDepth(MAX_NESTING_DEPTH)
+            .maxStringLength(ExecGrant.MAX_STRING_CHARS)
+            .build())
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .build())
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private GrantJson() {
+    }
+
+    /**
+     * Returns the grant in {@code json}.
+     *
+     * @param defaultContainer the container for grants that name none (the ws-subprocess form), or null
+     * @throws InvalidGrantException naming the field that is wrong, or the JSON error and where it is
+     */
+    public static ExecGrant parse(String json, String defaultContainer) {
+        if (json == null || json.isBlank()) {
+            throw new InvalidGrantException("", "empty document (expected: a JSON object)");
+        }
+        if (json.length() > MAX_DOCUMENT_CHARS) {
+            throw new InvalidGrantException("", "document of " + json.length() + " chars (expected: <= "
+                + MAX_DOCUMENT_CHARS + ")");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new InvalidGrantException("", "not valid JSON: " + e.getOriginalMessage() + where);
+        }
+        if (!root.isObject()) {
+            throw new InvalidGrantException("", "a JSON " + kind(root) + " (expected: an object)");
+        }
+        return fromTree(root, defaultContainer);
+    }
+
+    private static ExecGrant fromTree(JsonNode root, String defaultContainer) {
+        Optional<String> container = optionalString(root, "container");
+        if (container.isEmpty() && defaultContainer == null) {
+            throw new InvalidGrantException("container", "missing (expected: a string, as no default container is set)");
+        }
+        return ExecGrant.builder(container.orElse(defaultContainer), command(root))
+            .tty(optionalBoolean(root, "tty"))
+            .user(optionalString(root, "user").orElse(null))
+            .workdir(optionalString(root, "workdir").orElse(null))
+            .env(env(root))
+            .subject(optionalString(root, "subject").orElse(null))
+            .limits(limits(root))
+            .build();
+    }
+
+    private static List<String> command(JsonNode root) {
+        JsonNode command = root.get("command");
+        JsonNode args = root.get("args");
+        if (command == null || command.isNull()) {
+            throw new InvalidGrantException("command", "missing (expected: an array of strings)");
+        }
+        if (command.isTextual()) {
+            String path = command.textValue();
+            if (!path.startsWith("/")) {
+                throw new InvalidGrantException("command", "\"" + path + "\" (expected: an absolute path with"
+                    + " \"args\", or an array of strings)");
+            }
+            List<String> argv = new ArrayList<>();
+            argv.add(path);
+            if (args != null && !args.isNull()) {
+                argv.addAll(strings("args", args));
+            }
+            return argv;
+        }
+        if (args != null) {
+            throw new InvalidGrantException("args", "only allowed with a string \"command\"");
+        }
+        return strings("command", command);
+    }
+
+    private static List<String> strings(String field, JsonNode node) {
+        if (!node.isArray()) {
+            throw new InvalidGrantException(field, "a " + kind(node) + " (expected: an array of strings)");
+        }
+        if (node.size() > ExecGrant.MAX_ARGS) {
+            throw new InvalidGrantException(field, node.size() + " elements (expected: <= " + ExecGrant.MAX_ARGS + ")");
+        }
+        List<String> values = new ArrayList<>(node.size());
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode element = node.get(i);
+            if (!element.isTextual()) {
+                throw new InvalidGrantException(field + "[" + i + "]", "a " + kind(element) + " (expected: a string)");
+            }
+            values.add(element.textValue());
+        }
+        return values;
+    }
+
+    private static Map<String, String> env(JsonNode root) {
+        JsonNode env = root.get("env");
+        if (env == null || env.isNull()) {
+            return Map.of();
+        }
+        if (!env.isObject()) {
+            throw new InvalidGrantException("env", "a " + kind(env) + " (expected: an object of strings)");
+        }
+        if (env.size() > ExecGrant.MAX_ENV) {
+            throw new InvalidGrantException("env", env.size() + " entries (expected: <= " + ExecGrant.MAX_ENV + ")");
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = env.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = it.next();
+            if (!entry.getValue().isTextual()) {
+                throw new InvalidGrantException("env." + entry.getKey(),
+                    "a " + kind(entry.getValue()) + " (expected: a string)");
+            }
+            values.put(entry.getKey(), entry.getValue().textValue());
+        }
+        return values;
+    }
+
+    private static GrantLimits limits(JsonNode root) {
+        JsonNode limits = root.get("limits");
+        if (limits == null || limits.isNull()) {
+            return GrantLimits.NONE;
+        }
+        if (!limits.isObject()) {
+            throw new InvalidGrantException("limits", "a " + kind(limits) + " (expected: an object)");
+        }
+        return new GrantLimits(seconds(limits, "idleTimeoutSeconds"), seconds(limits, "maxDurationSeconds"));
+    }
+
+    private static Optional<Duration> seconds(JsonNode limits, String name) {
+        JsonNode value = limits.get(name);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new InvalidGrantException("limits." + name, "a " + kind(value) + " (expected: whole seconds)");
+        }
+        return Optional.of(Duration.ofSeconds(value.intValue()));
+    }
+
+    private static Optional<String> optionalString(JsonNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isTextual()) {
+            throw new InvalidGrantException(field, "a " + kind(value) + " (expected: a string)");
+        }
+        return Optional.of(value.textValue());
+    }
+
+    private static boolean optionalBoolean(JsonNode root, String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new InvalidGrantException(field, "a " + kind(value) + " (expected: true or false)");
+        }
+        return value.booleanValue();
+    }
+
+    /** Returns the JSON type of {@code node} for messages, like {@code number}. */
+    private static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "array";
+            case OBJECT, POJO -> "object";
+            case STRING -> "string";
+            case NUMBER -> "number";
+            case BOOLEAN -> "boolean";
+            case NULL, MISSING -> "null";
+            case BINARY -> "binary value";
+        };
+    }
+
+    /** Returns the canonical JSON form of {@code grant}: the array form of command, unset fields left out. */
+    public static String toJson(ExecGrant grant) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("container", grant.container());
+        ArrayNode command = root.putArray("command");
+        grant.command().forEach(command::add);
+        root.put("tty", grant.tty());
+        grant.user().ifPresent(user -> root.put("user", user));
+        grant.workdir().ifPresent(dir -> root.put("workdir", dir));
+        if (!grant.env().isEmpty()) {
+            ObjectNode env = root.putObject("env");
+            grant.env().forEach(env::put);
+        }
+        grant.subject().ifPresent(subject -> root.put("subject", subject));
+        GrantLimits limits = grant.limits();
+        if (!limits.equals(GrantLimits.NONE)) {
+            ObjectNode node = root.putObject("limits");
+            limits.idleTimeout().ifPresent(d -> node.put("idleTimeoutSeconds", d.toSeconds()));
+            limits.maxDuration().ifPresent(d -> node.put("maxDurationSeconds", d.toSeconds()));
+        }
+        return root.toString();
+    }
+}
