@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,8 +141,7 @@ public final class GrantJson {
             throw new InvalidGrantException("env", env.size() + " entries (expected: <= " + ExecGrant.MAX_ENV + ")");
         }
         Map<String, String> values = new LinkedHashMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = env.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : env.properties()) {
             if (!entry.getValue().isTextual()) {
                 throw new InvalidGrantException("env." + entry.getKey(),
                     "a " + kind(entry.getValue()) + " (expected: a string)");
