@@ -1,5 +1,6 @@
 package io.execbroker.broker;
 
+import io.execbroker.broker.cli.ExecCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,6 +9,7 @@ import picocli.CommandLine.Command;
     name = "exec-broker",
     mixinStandardHelpOptions = true,
     versionProvider = Main.ManifestVersion.class,
+    subcommands = {ExecCommand.class},
     description = "Runs authorized docker exec sessions over WebSocket.",
     footer = {"", "Docker is found through DOCKER_HOST (default unix:///var/run/docker.sock)."})
 public final class Main implements Runnable {

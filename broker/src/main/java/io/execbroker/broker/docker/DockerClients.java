@@ -21,7 +21,7 @@ public final class DockerClients {
     }
 
     /** Returns the settings the environment gives, like {@code unix:///var/run/docker.sock}. */
-    public static DockerClientConfig configFromEnvironment() {
+    public static DefaultDockerClientConfig configFromEnvironment() {
         return DefaultDockerClientConfig.createDefaultConfigBuilder().build();
     }
 

@@ -1,0 +1,101 @@
+package io.execbroker.broker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.LocalDirectorySSLConfig;
+import io.execbroker.broker.auth.Authorizer;
+import io.execbroker.broker.config.BrokerSettings;
+import io.execbroker.broker.docker.DockerClients;
+import io.execbroker.broker.docker.DockerControl;
+import io.execbroker.broker.docker.DockerEndpoint;
+import io.execbroker.broker.docker.DockerExecLauncher;
+import io.execbroker.broker.docker.ExecTerminator;
+import io.execbroker.broker.http.ExecHandshakeHandler;
+import io.execbroker.broker.session.SessionRegistry;
+import io.execbroker.protocol.frame.ProtocolLimits;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.ext.web.Router;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Wires one broker: Docker clients, the session registry and the HTTP server. Nothing else lives here. */
+public final class Broker {
+    /** Offered back to clients that ask for it; a client that offers none gets v1 as well. */
+    public static final String SUBPROTOCOL_V1 = "exec-broker.v1";
+    /** Threads for blocking docker-java calls, shared by all sessions (never one per session). */
+    private static final int DOCKER_WORKERS = 8;
+
+    private final Vertx vertx;
+    private final DockerClient docker;
+    private final WorkerExecutor workers;
+    private final NetClient streams;
+    private final SessionRegistry registry;
+    private final HttpServer server;
+
+    private Broker(Vertx vertx, DockerClient docker, WorkerExecutor workers, NetClient streams,
+                   SessionRegistry registry, HttpServer server) {
+        this.vertx = vertx;
+        this.docker = docker;
+        this.workers = workers;
+        this.streams = streams;
+        this.registry = registry;
+        this.server = server;
+    }
+
+    /** Starts a broker on the Docker engine the environment names; completes once it listens. */
+    public static Future<Broker> start(Vertx vertx, BrokerSettings settings, Authorizer authorizer) {
+        DefaultDockerClientConfig dockerConfig = DockerClients.configFromEnvironment();
+        DockerClient docker = DockerClients.create(dockerConfig, DockerClients.DEFAULT_CALL_TIMEOUT);
+        WorkerExecutor workers = vertx.createSharedWorkerExecutor("docker-control", DOCKER_WORKERS);
+        DockerControl control = new DockerControl(docker, workers);
+        DockerEndpoint endpoint = DockerEndpoint.of(dockerConfig.getDockerHost(),
+            dockerConfig.getSSLConfig() instanceof LocalDirectorySSLConfig tls ? Path.of(tls.getDockerCertPath()) : null);
+        NetClient streams = vertx.createNetClient(endpoint.clientOptions());
+        ExecTerminator terminator = new ExecTerminator(vertx, control, workers, settings.limits().killGrace());
+        SessionRegistry registry = new SessionRegistry(settings.limits().maxSessions());
+
+        Router router = Router.router(vertx);
+        router.get(settings.path()).handler(new ExecHandshakeHandler(vertx, authorizer,
+            new DockerExecLauncher(control, terminator, streams, endpoint), settings.limits(), registry));
+        router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
+
+        int maxMessage = settings.limits().maxMessageBytes();
+        HttpServerOptions options = new HttpServerOptions()
+            .setHost(settings.host())
+            .setPort(settings.port())
+            .setMaxWebSocketMessageSize(maxMessage)
+            .setMaxWebSocketFrameSize(Math.min(maxMessage, ProtocolLimits.DEFAULT_MAX_MESSAGE_BYTES))
+            .setWebSocketSubProtocols(List.of(SUBPROTOCOL_V1))
+            .setTcpNoDelay(true);
+        HttpServer server = vertx.createHttpServer(options).requestHandler(router);
+        return server.listen().map(s -> new Broker(vertx, docker, workers, streams, registry, s));
+    }
+
+    /** Returns the port the broker listens on. */
+    public int port() {
+        return server.actualPort();
+    }
+
+    public SessionRegistry sessions() {
+        return registry;
+    }
+
+    /** Stops taking handshakes, sends {@code shutdown} to every session, kills their processes, then closes. */
+    public Future<Void> stop() {
+        return registry.shutdownAll()
+            .transform(v -> server.close())
+            .transform(v -> streams.close())
+            .transform(v -> workers.executeBlocking(() -> {
+                docker.close();
+                return null;
+            }, false))
+            .transform(v -> workers.close());
+    }
+}

@@ -1,0 +1,41 @@
+package io.execbroker.broker.config;
+
+import java.util.Objects;
+
+/**
+ * Where the broker listens and the bounds of its sessions. Immutable.
+ *
+ * @param host the address to listen on, like {@code 127.0.0.1}
+ * @param port the port, 0 for any free one
+ * @param path the WebSocket path of exec sessions, like {@code /exec}
+ * @param limits the session limits
+ */
+public record BrokerSettings(String host, int port, String path, SessionLimits limits) {
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8866;
+    public static final String DEFAULT_PATH = "/exec";
+
+    public BrokerSettings {
+        Objects.requireNonNull(host, "host");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+        }
+        if (path == null || !path.startsWith("/")) {
+            throw new IllegalArgumentException("path: " + path + " (expected: starts with /)");
+        }
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** Returns the defaults: {@code 127.0.0.1:8866}, path {@code /exec}, default limits. */
+    public static BrokerSettings defaults() {
+        return new BrokerSettings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PATH, SessionLimits.DEFAULTS);
+    }
+
+    public BrokerSettings withPort(int newPort) {
+        return new BrokerSettings(host, newPort, path, limits);
+    }
+
+    public BrokerSettings withLimits(SessionLimits newLimits) {
+        return new BrokerSettings(host, port, path, newLimits);
+    }
+}

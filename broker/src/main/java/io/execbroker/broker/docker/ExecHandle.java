@@ -1,0 +1,43 @@
+package io.execbroker.broker.docker;
+
+import io.vertx.core.Future;
+
+/**
+ * One started docker exec: its stream, and the control calls that go with it. Not thread safe: use it from the
+ * event loop of its session.
+ */
+public final class ExecHandle {
+    private final String execId;
+    private final ExecStream stream;
+    private final DockerControl control;
+    private final ExecTerminator terminator;
+
+    ExecHandle(String execId, ExecStream stream, DockerControl control, ExecTerminator terminator) {
+        this.execId = execId;
+        this.stream = stream;
+        this.control = control;
+        this.terminator = terminator;
+    }
+
+    public String execId() {
+        return execId;
+    }
+
+    public ExecStream stream() {
+        return stream;
+    }
+
+    public Future<Void> resize(int rows, int cols) {
+        return control.resize(execId, rows, cols);
+    }
+
+    public Future<ExecState> inspect() {
+        return control.inspect(execId);
+    }
+
+    /** Closes the stream and kills the process (TERM, grace, KILL); completes once Docker confirms it exited. */
+    public Future<ExecState> terminate() {
+        stream.close();
+        return terminator.terminate(execId);
+    }
+}

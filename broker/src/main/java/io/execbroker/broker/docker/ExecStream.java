@@ -1,0 +1,147 @@
+package io.execbroker.broker.docker;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The hijacked stream of one started docker exec, read and written on an event loop with no extra thread: a
+ * small non-blocking client of {@code POST /exec/{id}/start} with {@code Upgrade: tcp}. With tty off it splits
+ * Docker's multiplexed stream into stdout and stderr; with tty on the stream is raw and all of it is stdout. The
+ * framing follows what the broker asked for, never a guess from the bytes. Not thread safe: use it from the
+ * event loop it was opened on.
+ */
+public final class ExecStream {
+    private final NetSocket socket;
+    private final boolean tty;
+    private final StreamDemuxer demuxer;
+    private OutputHandler output = (stream, chunk) -> { };
+    /** Bytes that came in the same read as the 101 head: the start of the stream. */
+    private Buffer pending;
+
+    /** Receives output chunks in order; {@code stream} is never {@code STDERR} for tty sessions. */
+    @FunctionalInterface
+    public interface OutputHandler {
+        void handle(StreamDemuxer.Stream stream, Buffer chunk);
+    }
+
+    private ExecStream(NetSocket socket, boolean tty) {
+        this.socket = socket;
+        this.tty = tty;
+        this.demuxer = tty ? null : new StreamDemuxer((stream, chunk) -> output.handle(stream, chunk));
+    }
+
+    /**
+     * Connects to Docker at {@code address} and starts exec {@code execId}. The future completes once Docker
+     * answered {@code 101}; output arriving before the caller sets its handlers is kept, as the socket is paused.
+     */
+    static Future<ExecStream> open(NetClient client, SocketAddress address, String host, String execId, boolean tty) {
+        return client.connect(address).compose(socket -> {
+            socket.pause();
+            Promise<ExecStream> upgraded = Promise.promise();
+            UpgradeHead head = new UpgradeHead();
+            socket.exceptionHandler(upgraded::tryFail);
+            socket.endHandler(v -> upgraded.tryFail("Docker closed the connection before it started exec " + execId));
+            socket.handler(data -> {
+                try {
+                    if (!head.feed(data)) {
+                        return;
+                    }
+                } catch (IllegalStateException e) {
+                    socket.close();
+                    upgraded.tryFail(e);
+                    return;
+                }
+                if (head.status() != 101) {
+                    socket.close();
+                    upgraded.tryFail("Docker refused to start exec " + execId + ": " + head.statusLine() + " "
+                        + head.rest().toString(StandardCharsets.UTF_8).trim());
+                    return;
+                }
+                socket.pause();
+                ExecStream stream = new ExecStream(socket, tty);
+                stream.pending = head.rest();
+                upgraded.complete(stream);
+            });
+            socket.resume();
+            String body = "{\"Detach\":false,\"Tty\":" + tty + "}";
+            socket.write("POST /exec/" + execId + "/start HTTP/1.1\r\n"
+                + "Host: " + host + "\r\n"
+                + "User-Agent: exec-broker\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Connection: Upgrade\r\n"
+                + "Upgrade: tcp\r\n"
+                + "Content-Length: " + body.length() + "\r\n"
+                + "\r\n"
+                + body);
+            return upgraded.future();
+        });
+    }
+
+    /**
+     * Sets the output handler and the end handler, then starts reading. {@code onEnd} runs once when Docker
+     * closes the stream (the process exited, or the daemon went away); {@code onError} with a read failure.
+     */
+    public void start(OutputHandler onOutput, Handler<Void> onEnd, Handler<Throwable> onError) {
+        this.output = onOutput;
+        socket.exceptionHandler(onError);
+        socket.endHandler(onEnd);
+        socket.handler(this::read);
+        if (pending != null && pending.length() > 0) {
+            read(pending);
+        }
+        pending = null;
+        socket.resume();
+    }
+
+    private void read(Buffer data) {
+        if (tty) {
+            output.handle(StreamDemuxer.Stream.STDOUT, data);
+        } else {
+            demuxer.feed(data);
+        }
+    }
+
+    /** Writes stdin bytes; the future completes once they are on the wire. */
+    public Future<Void> write(Buffer stdin) {
+        return socket.write(stdin);
+    }
+
+    /** Returns true while more stdin would exceed the write queue: wait for {@link #drainHandler}. */
+    public boolean writeQueueFull() {
+        return socket.writeQueueFull();
+    }
+
+    public void drainHandler(Handler<Void> handler) {
+        socket.drainHandler(handler);
+    }
+
+    public void setWriteQueueMaxSize(int bytes) {
+        socket.setWriteQueueMaxSize(bytes);
+    }
+
+    /** Stops reading output from Docker: the process blocks once its pipe fills. */
+    public void pause() {
+        socket.pause();
+    }
+
+    public void resume() {
+        socket.resume();
+    }
+
+    /** Ends stdin with a half-close, after what was written; output keeps flowing. */
+    public Future<Void> endStdin() {
+        return HalfClose.shutdownOutput(socket);
+    }
+
+    /** Closes the stream both ways. This does not stop the process: see {@link ExecTerminator}. */
+    public Future<Void> close() {
+        return socket.close();
+    }
+}

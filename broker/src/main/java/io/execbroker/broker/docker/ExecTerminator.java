@@ -1,0 +1,118 @@
+package io.execbroker.broker.docker;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Kills the process of an exec whose session ended before it did (DESIGN.md §8). Docker has no exec-kill call and
+ * closing the stream does not stop the process, so the broker signals it itself: TERM to the process and all its
+ * descendants, a grace period, then KILL to what is left, and finally exec inspect until Docker says it is gone.
+ *
+ * <p>The pid Docker reports is in the Docker host's pid namespace, so the broker must run there (on the host, or
+ * with {@code hostPID}). Before signalling, the process's cgroup must name the exec's container, so a recycled
+ * pid is never signalled. Thread safe.
+ */
+public final class ExecTerminator {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExecTerminator.class);
+    private static final Duration POLL = Duration.ofMillis(20);
+    private static final int START_POLLS = 100;
+    private static final int GONE_POLLS = 250;
+
+    private final Vertx vertx;
+    private final DockerControl control;
+    private final WorkerExecutor workers;
+    private final Duration grace;
+
+    public ExecTerminator(Vertx vertx, DockerControl control, WorkerExecutor workers, Duration grace) {
+        this.vertx = vertx;
+        this.control = control;
+        this.workers = workers;
+        this.grace = grace;
+    }
+
+    /** Kills the process of exec {@code execId}; completes once Docker says it has exited. */
+    public Future<ExecState> terminate(String execId) {
+        return untilStartedOrExited(execId, START_POLLS).compose(state -> {
+            if (state.exited()) {
+                return Future.succeededFuture(state);
+            }
+            return signal(state.pid(), state.containerId(), false)
+                .compose(v -> delay(grace))
+                .compose(v -> signal(state.pid(), state.containerId(), true))
+                .compose(v -> untilExited(execId, GONE_POLLS));
+        });
+    }
+
+    private Future<ExecState> untilStartedOrExited(String execId, int polls) {
+        return control.inspect(execId).compose(state -> {
+            if (state.exited() || state.pid() > 0 || polls <= 0) {
+                return state.exited() || state.pid() > 0 ? Future.succeededFuture(state)
+                    : Future.failedFuture("exec " + execId + " neither started nor exited");
+            }
+            return delay(POLL).compose(v -> untilStartedOrExited(execId, polls - 1));
+        });
+    }
+
+    private Future<ExecState> untilExited(String execId, int polls) {
+        return control.inspect(execId).compose(state -> {
+            if (state.exited()) {
+                return Future.succeededFuture(state);
+            }
+            if (polls <= 0) {
+                return Future.failedFuture("exec " + execId + " still runs after KILL");
+            }
+            return delay(POLL).compose(v -> untilExited(execId, polls - 1));
+        });
+    }
+
+    /** Sends TERM (or KILL) to {@code pid} and its descendants, if it is still the exec's process. */
+    private Future<Void> signal(long pid, String containerId, boolean kill) {
+        return workers.executeBlocking(() -> {
+            ProcessHandle process = ProcessHandle.of(pid).orElse(null);
+            if (process == null) {
+                return null;
+            }
+            if (!inContainer(pid, containerId)) {
+                LOG.debug("pid {} is not in container {}", pid, containerId);
+                if (!kill) {
+                    throw new IllegalStateException("pid " + pid + " is not visible as a process of container "
+                        + containerId.substring(0, Math.min(12, containerId.length()))
+                        + ": run the broker in the Docker host's pid namespace");
+                }
+                return null;
+            }
+            List<ProcessHandle> targets = Stream.concat(process.descendants(), Stream.of(process)).toList();
+            for (ProcessHandle target : targets) {
+                if (kill) {
+                    target.destroyForcibly();
+                } else {
+                    target.destroy();
+                }
+            }
+            return null;
+        }, false);
+    }
+
+    private static boolean inContainer(long pid, String containerId) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "cgroup")).contains(containerId);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Future<Void> delay(Duration duration) {
+        Promise<Void> promise = Promise.promise();
+        vertx.setTimer(Math.max(1, duration.toMillis()), id -> promise.complete());
+        return promise.future();
+    }
+}

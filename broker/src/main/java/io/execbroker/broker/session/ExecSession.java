@@ -1,0 +1,344 @@
+package io.execbroker.broker.session;
+
+import io.execbroker.broker.config.SessionLimits;
+import io.execbroker.broker.docker.DockerErrors;
+import io.execbroker.broker.docker.ExecHandle;
+import io.execbroker.broker.docker.ExecLauncher;
+import io.execbroker.broker.docker.ExecState;
+import io.execbroker.protocol.codec.FrameDecoder;
+import io.execbroker.protocol.codec.FrameEncoder;
+import io.execbroker.protocol.codec.ProtocolException;
+import io.execbroker.protocol.frame.CloseCodes;
+import io.execbroker.protocol.frame.Frame;
+import io.execbroker.protocol.frame.FrameType;
+import io.execbroker.protocol.grant.ExecGrant;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's exec session, from the upgrade to the close (DESIGN.md §1 steps 7-9): launches the granted exec,
+ * streams it over protocol v1 with flow control both ways, sends the true exit code, and kills the process when the
+ * session ends for any other reason. Not thread safe: everything runs on the WebSocket's event loop.
+ *
+ * <p>States: {@code CREATING} (exec being created, nothing runs) → {@code STARTING} (exec being started) →
+ * {@code RUNNING} (stream attached, {@code resume} sent) → {@code EXITING} (stream ended, reading the exit code)
+ * → {@code CLOSED}. Any state can go to {@code CLOSED}.
+ */
+public final class ExecSession {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecSession.class);
+    private static final int EXIT_POLLS = 50;
+    private static final Duration EXIT_POLL = Duration.ofMillis(10);
+
+    enum State { CREATING, STARTING, RUNNING, EXITING, CLOSED }
+
+    private final Vertx vertx;
+    private final ServerWebSocket ws;
+    private final ExecGrant grant;
+    private final ExecLauncher launcher;
+    private final SessionLimits limits;
+    private final SessionRegistry registry;
+    private final FrameDecoder decoder;
+    private final PendingInput pending;
+    private final OutputGate output;
+    private final SessionTimers timers;
+    private final Promise<Void> ended = Promise.promise();
+
+    private State state = State.CREATING;
+    private ExecHandle handle;
+    private boolean stdinEnded;
+    private boolean stdinBackedUp;
+
+    public ExecSession(Vertx vertx, ServerWebSocket ws, ExecGrant grant, ExecLauncher launcher, SessionLimits limits,
+                       SessionRegistry registry) {
+        this.vertx = vertx;
+        this.ws = ws;
+        this.grant = grant;
+        this.launcher = launcher;
+        this.limits = limits;
+        this.registry = registry;
+        this.decoder = FrameDecoder.forServer(limits.maxMessageBytes());
+        this.pending = new PendingInput(limits.pendingStdinBytes(), ws);
+        this.output = new OutputGate(ws, limits.outputQueueBytes(), this::confirmStarted, this::touch);
+        this.timers = new SessionTimers(vertx, ws, limits, grant.limits(), this::teardown);
+
+    }
+
+    /** Starts the session: takes the client's messages and launches the exec. Returns immediately. */
+    public void start() {
+        registry.add(this);
+        ws.binaryMessageHandler(this::onClientMessage);
+        ws.textMessageHandler(text -> teardown(CloseCodes.UNSUPPORTED_DATA, "text messages are not part of protocol v1"));
+        ws.closeHandler(v -> teardown(CloseCodes.NORMAL, "client closed"));
+        ws.exceptionHandler(this::onWebSocketFailure);
+        timers.start();
+        launcher.create(grant).onComplete(created -> {
+            if (state == State.CLOSED) {
+                return; // the exec was created but never started: nothing runs
+            }
+            if (created.failed()) {
+                fail("cannot create exec: " + DockerErrors.describe(created.cause()));
+                return;
+            }
+            state = State.STARTING;
+            launcher.start(created.result(), grant.tty()).onComplete(started -> {
+                if (started.failed()) {
+                    if (state != State.CLOSED) {
+                        fail("cannot start exec: " + DockerErrors.describe(started.cause()));
+                    }
+                } else if (state == State.CLOSED) {
+                    started.result().terminate();
+                } else {
+                    onStarted(started.result());
+                }
+            });
+        });
+    }
+
+    /** Returns a future that completes once the session is closed and its process is gone. */
+    public Future<Void> ended() {
+        return ended.future();
+    }
+
+    /** Tells the client the broker stops, closes with 1001 and kills the process. */
+    public Future<Void> shutdown() {
+        if (state != State.CLOSED) {
+            send(Frame.of(FrameType.SHUTDOWN));
+            teardown(CloseCodes.GOING_AWAY, "broker shutting down");
+        }
+        return ended.future();
+    }
+
+    private void onStarted(ExecHandle started) {
+        handle = started;
+        state = State.RUNNING;
+        handle.stream().setWriteQueueMaxSize(limits.pendingStdinBytes());
+        send(Frame.of(FrameType.RESUME));
+        output.attach(handle.stream());
+        handle.stream().start(output::accept, v -> onStreamEnd(), e -> LOG.debug("exec stream failed: {}", e.toString()));
+        pending.drain(this::writeStdin, this::applyResize, this::endStdin);
+    }
+
+    /**
+     * A frame over the size limit reaches us as Netty's {@link CorruptedWebSocketFrameException} (one frame) or as
+     * Vert.x's overflow of the message buffer (fragments): both end the session with 1009.
+     */
+    private void onWebSocketFailure(Throwable failure) {
+        if (failure instanceof CorruptedWebSocketFrameException corrupt) {
+            teardown(corrupt.closeStatus().code(), corrupt.getMessage());
+        } else if (String.valueOf(failure.getMessage()).contains("overflow max message size")) {
+            teardown(CloseCodes.MESSAGE_TOO_BIG, "message larger than " + limits.maxMessageBytes() + " bytes");
+        } else {
+            teardown(CloseCodes.INTERNAL_ERROR, "connection failed: " + failure.getMessage());
+        }
+    }
+
+    private void touch() {
+        timers.touch();
+    }
+
+    private void onClientMessage(Buffer message) {
+        timers.touch();
+        if (state == State.CLOSED) {
+            return;
+        }
+        // stdin is the bulk path: slice the payload out of the message rather than copy it through a Frame.
+        if (message.length() > 0 && message.getByte(0) == FrameType.STDIN.codeByte()) {
+            onStdin(message.slice(1, message.length()));
+            return;
+        }
+        Frame frame;
+        try {
+            frame = decoder.decode(message.getBytes());
+        } catch (ProtocolException e) {
+            if (e.fatal()) {
+                send(Frame.error(e.getMessage()));
+                teardown(e.closeCode(), e.getMessage());
+            } else {
+                send(Frame.error(e.getMessage()));
+            }
+            return;
+        }
+        switch (frame.type()) {
+            case RESIZE -> onResize(frame.rows(), frame.cols());
+            case PAUSE -> output.clientPaused(true);
+            case RESUME -> output.clientPaused(false);
+            case END -> onEnd();
+            default -> send(Frame.error("unexpected frame type from client: " + frame.type()));
+        }
+    }
+
+    private void onStdin(Buffer data) {
+        if (stdinEnded) {
+            send(Frame.error("stdin after end is ignored"));
+            return;
+        }
+        if (state == State.RUNNING) {
+            writeStdin(data);
+        } else {
+            pending.addStdin(data);
+        }
+    }
+
+    private void onResize(int rows, int cols) {
+        if (!grant.tty()) {
+            send(Frame.error("cannot resize, not a tty instance"));
+        } else if (state == State.RUNNING) {
+            applyResize(rows, cols);
+        } else {
+            pending.addResize(rows, cols);
+        }
+    }
+
+    private void onEnd() {
+        if (stdinEnded) {
+            return;
+        }
+        stdinEnded = true;
+        if (state == State.RUNNING) {
+            endStdin();
+        } else {
+            pending.addEnd();
+        }
+    }
+
+    private void writeStdin(Buffer data) {
+        handle.stream().write(data);
+        if (!stdinBackedUp && handle.stream().writeQueueFull()) {
+            // The process does not read as fast as the client writes: tell the client, and stop reading it.
+            stdinBackedUp = true;
+            send(Frame.of(FrameType.PAUSE));
+            ws.pause();
+            handle.stream().drainHandler(v -> {
+                stdinBackedUp = false;
+                ws.resume();
+                if (state == State.RUNNING) {
+                    send(Frame.of(FrameType.RESUME));
+                }
+            });
+        }
+    }
+
+    private void applyResize(int rows, int cols) {
+        handle.resize(rows, cols).onFailure(e -> {
+            if (state == State.RUNNING) {
+                send(Frame.error("resize failed: " + DockerErrors.describe(e)));
+            }
+        });
+    }
+
+    private void endStdin() {
+        handle.stream().endStdin().onFailure(e -> LOG.debug("stdin end failed: {}", e.toString()));
+    }
+
+    /** Called by the output gate with the first output: has the process really started? */
+    private void confirmStarted() {
+        handle.inspect().onComplete(ar -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (ar.failed() || ar.result().pid() > 0) {
+                output.confirm();
+            } else if (!ar.result().failedToStart()) {
+                vertx.setTimer(EXIT_POLL.toMillis(), id -> confirmStarted());
+            }
+            // failed to start: keep holding Docker's message; the stream ends next and onStreamEnd reports it
+        });
+    }
+
+    private void onStreamEnd() {
+        if (state != State.RUNNING) {
+            return;
+        }
+        state = State.EXITING;
+        readExitCode(EXIT_POLLS);
+    }
+
+    private void readExitCode(int polls) {
+        handle.inspect().onComplete(ar -> {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (ar.failed()) {
+                fail("exit code unknown: " + DockerErrors.describe(ar.cause()));
+                return;
+            }
+            ExecState exec = ar.result();
+            if (!exec.exited()) {
+                if (polls > 0) {
+                    vertx.setTimer(EXIT_POLL.toMillis(), id -> readExitCode(polls - 1));
+                } else {
+                    fail("exit code unknown: the process still runs after its output ended");
+                }
+                return;
+            }
+            long code = exec.exitCode().getAsLong();
+            if (exec.failedToStart()) {
+                send(Frame.error("cannot start " + grant.command().get(0) + ": " + output.discardHeld()));
+            } else {
+                output.confirm();
+            }
+            if (code < 0 || code > 255) {
+                fail("exit code " + code + " is outside 0-255");
+                return;
+            }
+            send(Frame.stopped((int) code));
+            close(CloseCodes.NORMAL, "process exited");
+        });
+    }
+
+    /** Ends the session with {@code error} and close 1011; the process is killed. */
+    private void fail(String message) {
+        send(Frame.error(message));
+        teardown(CloseCodes.INTERNAL_ERROR, message);
+    }
+
+    /** Closes after the process's own exit: nothing to kill. */
+    private void close(int code, String reason) {
+        state = State.CLOSED;
+        timers.cancel();
+        ws.close((short) code, reason);
+        registry.remove(this);
+        ended.tryComplete();
+    }
+
+    /** Ends the session for any reason but the process's own exit: closes, then kills the process (TERM, KILL). */
+    private void teardown(int code, String reason) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        LOG.debug("session {} ends in state {}: {} {}", handle == null ? "-" : handle.execId(), state, code, reason);
+        state = State.CLOSED;
+        timers.cancel();
+        if (!ws.isClosed()) {
+            ws.close((short) code, reason);
+        }
+        registry.remove(this);
+        if (handle == null) {
+            ended.tryComplete();
+            return;
+        }
+        handle.terminate().onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("exec {}: teardown failed: {}", handle.execId(), ar.cause().getMessage());
+            } else {
+                LOG.debug("exec {}: process gone, exit code {}", handle.execId(), ar.result().exitCode());
+            }
+            ended.tryComplete();
+        });
+    }
+
+    private void send(Frame frame) {
+        if (!ws.isClosed()) {
+            ws.writeBinaryMessage(Buffer.buffer(FrameEncoder.encode(frame)));
+        }
+    }
+}

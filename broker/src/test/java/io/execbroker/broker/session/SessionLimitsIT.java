@@ -1,0 +1,160 @@
+package io.execbroker.broker.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.execbroker.broker.config.SessionLimits;
+import io.execbroker.broker.testing.BrokerHarness;
+import io.execbroker.broker.testing.ContainerProcesses;
+import io.execbroker.protocol.client.ExecClient;
+import io.execbroker.protocol.frame.CloseCodes;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Session limits on the real engine: each test starts a broker with the one limit it checks made small. */
+class SessionLimitsIT {
+    private BrokerHarness broker;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static int closeCode(ExecClient client) {
+        return client.closed().orTimeout(30, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void sessionOverTheCapIsRefusedWith503BeforeTheUpgrade() throws Exception {
+        String refusedDuration = ContainerProcesses.uniqueSleep();
+        String firstDuration = ContainerProcesses.uniqueSleep();
+        broker = BrokerHarness.start(SessionLimits.DEFAULTS.withMaxSessions(1));
+        ExecClient first = broker.exec("sleep", firstDuration);
+        first.started().orTimeout(30, TimeUnit.SECONDS).join();
+
+        String response = rawHandshake(broker.port(), "/exec?command=sleep&command=" + refusedDuration);
+        assertThat(response).startsWith("HTTP/1.1 503 ");
+        assertThat(response).contains("application/json").contains("{\"error\":\"Too many sessions active!\"}");
+        assertThat(ContainerProcesses.running(broker.docker(), "sleep " + refusedDuration)).isFalse();
+
+        first.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().sessions().active() == 0);
+        ExecClient next = broker.exec("true");
+        assertThat(next.exitCode().orTimeout(30, TimeUnit.SECONDS).join()).isZero();
+    }
+
+    @Test
+    void messageOverTheLimitClosesWith1009() throws Exception {
+        String duration = ContainerProcesses.uniqueSleep();
+        broker = BrokerHarness.start(new SessionLimits(10, 1024, 1 << 20, 1 << 20, Duration.ofMinutes(1),
+            Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        ExecClient client = broker.exec("sleep", duration);
+        client.started().orTimeout(30, TimeUnit.SECONDS).join();
+        client.sendRaw(new byte[2048]);
+        assertThat(closeCode(client)).isEqualTo(CloseCodes.MESSAGE_TOO_BIG);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !ContainerProcesses.running(broker.docker(), "sleep " + duration));
+    }
+
+    @Test
+    void idleSessionClosesWith4000AndItsProcessIsKilled() throws Exception {
+        String duration = ContainerProcesses.uniqueSleep();
+        broker = BrokerHarness.start(SessionLimits.DEFAULTS.withTimeouts(Duration.ofMillis(500), Duration.ofMinutes(1)));
+        ExecClient client = broker.exec("sleep", duration);
+        assertThat(closeCode(client)).isEqualTo(CloseCodes.IDLE_TIMEOUT);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !ContainerProcesses.running(broker.docker(), "sleep " + duration));
+    }
+
+    @Test
+    void sessionPastItsMaximumDurationClosesWith4001() throws Exception {
+        broker = BrokerHarness.start(SessionLimits.DEFAULTS.withTimeouts(Duration.ofMinutes(1), Duration.ofMillis(800)));
+        ExecClient client = broker.exec("sh", "-c", "while true; do echo tick; sleep 0.1; done");
+        assertThat(closeCode(client)).isEqualTo(CloseCodes.MAX_DURATION);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !ContainerProcesses.running(broker.docker(), "echo tick"));
+    }
+
+    @Test
+    void brokerStopSendsShutdownClosesWith1001AndKillsProcesses() throws Exception {
+        String duration = ContainerProcesses.uniqueSleep();
+        broker = BrokerHarness.start(SessionLimits.DEFAULTS);
+        ExecClient client = broker.exec("sleep", duration);
+        client.started().orTimeout(30, TimeUnit.SECONDS).join();
+        broker.broker().stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertThat(closeCode(client)).isEqualTo(CloseCodes.GOING_AWAY);
+        assertThat(client.shutdownReceived()).isTrue();
+        assertThat(ContainerProcesses.running(broker.docker(), "sleep " + duration)).isFalse();
+    }
+
+    @Test
+    void clientPauseStopsOutputWithinABoundAndResumeLosesNothing() throws Exception {
+        broker = BrokerHarness.start(SessionLimits.DEFAULTS);
+        int total = 64 * 1024 * 1024;
+        ExecClient client = broker.connect(ExecClient.Options.defaults().highWaterBytes(Integer.MAX_VALUE)
+            .command(java.util.List.of("head", "-c", String.valueOf(total), "/dev/zero")));
+        InputStream out = client.stdout();
+        await().atMost(Duration.ofSeconds(20)).until(() -> out.available() > 0);
+        client.pause();
+        int atPause = out.available();
+        // While paused, what arrives stops growing, within a bound and well short of everything.
+        AtomicInteger last = new AtomicInteger(-1);
+        await().pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(700)).atMost(Duration.ofSeconds(20))
+            .until(() -> {
+                int now = out.available();
+                return now == last.getAndSet(now);
+            });
+        int afterPause = out.available() - atPause;
+        assertThat(afterPause).isLessThan(8 * 1024 * 1024);
+        assertThat(out.available()).isLessThan(total);
+        client.resume();
+        long received = out.transferTo(OutputStream.nullOutputStream());
+        assertThat(received).isEqualTo(total);
+        assertThat(client.exitCode().orTimeout(30, TimeUnit.SECONDS).join()).isZero();
+    }
+
+    @Test
+    void slowStdinConsumerMakesTheBrokerSendPauseThenResume() throws Exception {
+        broker = BrokerHarness.start(SessionLimits.DEFAULTS);
+        ExecClient client = broker.exec("sh", "-c", "sleep 1; wc -c");
+        byte[] chunk = new byte[64 * 1024];
+        for (int i = 0; i < 128; i++) {
+            client.stdin().write(chunk);
+        }
+        client.stdin().close();
+        String count = new String(client.stdout().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertThat(count).isEqualTo(String.valueOf(128 * 64 * 1024));
+        assertThat(client.exitCode().orTimeout(30, TimeUnit.SECONDS).join()).isZero();
+        assertThat(client.pausesReceived()).isPositive();
+    }
+
+    /** Sends a WebSocket handshake on a plain socket and returns the whole HTTP response. */
+    static String rawHandshake(int port, String target) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+            byte[] buffer = new byte[4096];
+            StringBuilder response = new StringBuilder();
+            int n;
+            while ((n = socket.getInputStream().read(buffer)) > 0) {
+                response.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                if (response.indexOf("}") > 0) {
+                    break;
+                }
+            }
+            return response.toString();
+        }
+    }
+}
