@@ -47,15 +47,14 @@ public final class ExecSession {
     private final SessionLimits limits;
     private final SessionRegistry registry;
     private final FrameDecoder decoder;
-    private final PendingInput pending;
+    private final InputGate input;
     private final OutputGate output;
     private final SessionTimers timers;
     private final Promise<Void> ended = Promise.promise();
 
     private State state = State.CREATING;
+    private Future<ExecHandle> starting;
     private ExecHandle handle;
-    private boolean stdinEnded;
-    private boolean stdinBackedUp;
 
     public ExecSession(Vertx vertx, ServerWebSocket ws, ExecGrant grant, ExecLauncher launcher, SessionLimits limits,
                        SessionRegistry registry) {
@@ -66,7 +65,7 @@ public final class ExecSession {
         this.limits = limits;
         this.registry = registry;
         this.decoder = FrameDecoder.forServer(limits.maxMessageBytes());
-        this.pending = new PendingInput(limits.pendingStdinBytes(), ws);
+        this.input = new InputGate(ws, grant.tty(), limits.pendingStdinBytes(), this::send);
         this.output = new OutputGate(ws, limits.outputQueueBytes(), this::confirmStarted, this::touch);
         this.timers = new SessionTimers(vertx, ws, limits, grant.limits(), this::teardown);
 
@@ -89,13 +88,13 @@ public final class ExecSession {
                 return;
             }
             state = State.STARTING;
-            launcher.start(created.result(), grant.tty()).onComplete(started -> {
+            starting = launcher.start(created.result(), grant.tty());
+            starting.onComplete(started -> {
+                if (state == State.CLOSED) {
+                    return; // teardown kills it
+                }
                 if (started.failed()) {
-                    if (state != State.CLOSED) {
-                        fail("cannot start exec: " + DockerErrors.describe(started.cause()));
-                    }
-                } else if (state == State.CLOSED) {
-                    started.result().terminate();
+                    fail("cannot start exec: " + DockerErrors.describe(started.cause()));
                 } else {
                     onStarted(started.result());
                 }
@@ -120,11 +119,10 @@ public final class ExecSession {
     private void onStarted(ExecHandle started) {
         handle = started;
         state = State.RUNNING;
-        handle.stream().setWriteQueueMaxSize(limits.pendingStdinBytes());
         send(Frame.of(FrameType.RESUME));
         output.attach(handle.stream());
         handle.stream().start(output::accept, v -> onStreamEnd(), e -> LOG.debug("exec stream failed: {}", e.toString()));
-        pending.drain(this::writeStdin, this::applyResize, this::endStdin);
+        input.attach(handle);
     }
 
     /**
@@ -152,7 +150,7 @@ public final class ExecSession {
         }
         // stdin is the bulk path: slice the payload out of the message rather than copy it through a Frame.
         if (message.length() > 0 && message.getByte(0) == FrameType.STDIN.codeByte()) {
-            onStdin(message.slice(1, message.length()));
+            input.onStdin(message.slice(1, message.length()));
             return;
         }
         Frame frame;
@@ -168,75 +166,12 @@ public final class ExecSession {
             return;
         }
         switch (frame.type()) {
-            case RESIZE -> onResize(frame.rows(), frame.cols());
+            case RESIZE -> input.onResize(frame.rows(), frame.cols());
             case PAUSE -> output.clientPaused(true);
             case RESUME -> output.clientPaused(false);
-            case END -> onEnd();
+            case END -> input.onEnd();
             default -> send(Frame.error("unexpected frame type from client: " + frame.type()));
         }
-    }
-
-    private void onStdin(Buffer data) {
-        if (stdinEnded) {
-            send(Frame.error("stdin after end is ignored"));
-            return;
-        }
-        if (state == State.RUNNING) {
-            writeStdin(data);
-        } else {
-            pending.addStdin(data);
-        }
-    }
-
-    private void onResize(int rows, int cols) {
-        if (!grant.tty()) {
-            send(Frame.error("cannot resize, not a tty instance"));
-        } else if (state == State.RUNNING) {
-            applyResize(rows, cols);
-        } else {
-            pending.addResize(rows, cols);
-        }
-    }
-
-    private void onEnd() {
-        if (stdinEnded) {
-            return;
-        }
-        stdinEnded = true;
-        if (state == State.RUNNING) {
-            endStdin();
-        } else {
-            pending.addEnd();
-        }
-    }
-
-    private void writeStdin(Buffer data) {
-        handle.stream().write(data);
-        if (!stdinBackedUp && handle.stream().writeQueueFull()) {
-            // The process does not read as fast as the client writes: tell the client, and stop reading it.
-            stdinBackedUp = true;
-            send(Frame.of(FrameType.PAUSE));
-            ws.pause();
-            handle.stream().drainHandler(v -> {
-                stdinBackedUp = false;
-                ws.resume();
-                if (state == State.RUNNING) {
-                    send(Frame.of(FrameType.RESUME));
-                }
-            });
-        }
-    }
-
-    private void applyResize(int rows, int cols) {
-        handle.resize(rows, cols).onFailure(e -> {
-            if (state == State.RUNNING) {
-                send(Frame.error("resize failed: " + DockerErrors.describe(e)));
-            }
-        });
-    }
-
-    private void endStdin() {
-        handle.stream().endStdin().onFailure(e -> LOG.debug("stdin end failed: {}", e.toString()));
     }
 
     /** Called by the output gate with the first output: has the process really started? */
@@ -259,6 +194,7 @@ public final class ExecSession {
             return;
         }
         state = State.EXITING;
+        input.processGone();
         readExitCode(EXIT_POLLS);
     }
 
@@ -322,18 +258,21 @@ public final class ExecSession {
             ws.close((short) code, reason);
         }
         registry.remove(this);
-        if (handle == null) {
-            ended.tryComplete();
+        if (handle == null && starting == null) {
+            ended.tryComplete(); // nothing was started: nothing runs
             return;
         }
-        handle.terminate().onComplete(ar -> {
-            if (ar.failed()) {
-                LOG.warn("exec {}: teardown failed: {}", handle.execId(), ar.cause().getMessage());
-            } else {
-                LOG.debug("exec {}: process gone, exit code {}", handle.execId(), ar.result().exitCode());
-            }
-            ended.tryComplete();
-        });
+        Future<ExecHandle> started = handle != null ? Future.succeededFuture(handle) : starting;
+        // A start that failed left nothing running; otherwise kill what runs.
+        started.transform(ar -> ar.succeeded() ? ar.result().terminate() : Future.<ExecState>succeededFuture(null))
+            .onComplete(ar -> {
+                if (ar.failed()) {
+                    LOG.warn("session teardown failed, the process may still run: {}", ar.cause().getMessage());
+                } else if (ar.result() != null) {
+                    LOG.debug("process gone after teardown, exit code {}", ar.result().exitCode());
+                }
+                ended.tryComplete();
+            });
     }
 
     private void send(Frame frame) {

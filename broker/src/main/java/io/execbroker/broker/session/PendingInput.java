@@ -1,16 +1,15 @@
 package io.execbroker.broker.session;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ServerWebSocket;
 
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
 /**
  * What a client sent before its process started: stdin, resizes and the end of stdin, kept in order and applied
- * once the exec runs. Bounded: past {@code maxBytes} of stdin the broker stops reading the client's socket until
- * the process starts, so a client that ignores the wait for {@code resume} cannot grow the broker's memory.
- * Not thread safe.
+ * once the exec runs. Bounded: past {@code maxBytes} of stdin it reports {@link #full()}, and the session stops
+ * reading the client's socket until the process starts, so a client that ignores the wait for {@code resume}
+ * cannot grow the broker's memory. Not thread safe.
  */
 final class PendingInput {
     private sealed interface Item permits Stdin, Resize, End { }
@@ -28,23 +27,25 @@ final class PendingInput {
     }
 
     private final int maxBytes;
-    private final ServerWebSocket ws;
     private final ArrayDeque<Item> items = new ArrayDeque<>();
     private int bytes;
-    private boolean pausedClient;
 
-    PendingInput(int maxBytes, ServerWebSocket ws) {
+    PendingInput(int maxBytes) {
         this.maxBytes = maxBytes;
-        this.ws = ws;
     }
 
     void addStdin(Buffer data) {
         items.add(new Stdin(data));
         bytes += data.length();
-        if (bytes > maxBytes && !pausedClient) {
-            pausedClient = true;
-            ws.pause();
-        }
+    }
+
+    int maxBytes() {
+        return maxBytes;
+    }
+
+    /** Returns true while more stdin is kept than allowed: stop reading the client. */
+    boolean full() {
+        return bytes > maxBytes;
     }
 
     void addResize(int rows, int cols) {
@@ -55,7 +56,7 @@ final class PendingInput {
         items.add(new End());
     }
 
-    /** Applies everything kept, in order, then reads the client again. */
+    /** Applies everything kept, in order, and empties the queue. */
     void drain(Consumer<Buffer> stdin, ResizeAction resize, Runnable end) {
         Item item;
         while ((item = items.poll()) != null) {
@@ -68,9 +69,5 @@ final class PendingInput {
             }
         }
         bytes = 0;
-        if (pausedClient) {
-            pausedClient = false;
-            ws.resume();
-        }
     }
 }

@@ -1,0 +1,129 @@
+package io.execbroker.broker.session;
+
+import io.execbroker.broker.docker.DockerErrors;
+import io.execbroker.broker.docker.ExecHandle;
+import io.execbroker.protocol.frame.Frame;
+import io.execbroker.protocol.frame.FrameType;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves what the client sends (stdin, resize, end) to the process. Before the process runs it keeps them, in
+ * order and bounded; afterwards it writes stdin with backpressure: when Docker's stdin backs up it tells the client
+ * {@code pause} and stops reading the client's socket, then {@code resume} once it drains. Not thread safe.
+ */
+final class InputGate {
+    private static final Logger LOG = LoggerFactory.getLogger(InputGate.class);
+
+    private final ServerWebSocket ws;
+    private final boolean tty;
+    private final PendingInput pending;
+    private final Consumer<Frame> send;
+    private ExecHandle handle;
+    private boolean processGone;
+    private boolean stdinEnded;
+    private boolean stdinBackedUp;
+    private boolean readingClient = true;
+
+    InputGate(ServerWebSocket ws, boolean tty, int pendingStdinBytes, Consumer<Frame> send) {
+        this.ws = ws;
+        this.tty = tty;
+        this.pending = new PendingInput(pendingStdinBytes);
+        this.send = send;
+    }
+
+    /** The process runs: apply what was kept, then pass input straight through. */
+    void attach(ExecHandle started) {
+        handle = started;
+        handle.stream().setWriteQueueMaxSize(Math.max(64 * 1024, pending.maxBytes()));
+        pending.drain(this::writeStdin, this::applyResize, this::endStdin);
+        updateClientReading();
+    }
+
+    /** The process's output ended: stdin from now on has nowhere to go and is dropped. */
+    void processGone() {
+        processGone = true;
+    }
+
+    void onStdin(Buffer data) {
+        if (stdinEnded) {
+            send.accept(Frame.error("stdin after end is ignored"));
+        } else if (processGone) {
+            return;
+        } else if (handle != null) {
+            writeStdin(data);
+        } else {
+            pending.addStdin(data);
+            updateClientReading();
+        }
+    }
+
+    void onResize(int rows, int cols) {
+        if (!tty) {
+            send.accept(Frame.error("cannot resize, not a tty instance"));
+        } else if (handle != null) {
+            applyResize(rows, cols);
+        } else {
+            pending.addResize(rows, cols);
+        }
+    }
+
+    void onEnd() {
+        if (stdinEnded) {
+            return;
+        }
+        stdinEnded = true;
+        if (handle != null) {
+            endStdin();
+        } else {
+            pending.addEnd();
+        }
+    }
+
+    private void writeStdin(Buffer data) {
+        handle.stream().write(data);
+        if (!stdinBackedUp && handle.stream().writeQueueFull()) {
+            // The process does not read as fast as the client writes: tell the client, and stop reading it.
+            stdinBackedUp = true;
+            send.accept(Frame.of(FrameType.PAUSE));
+            updateClientReading();
+            handle.stream().drainHandler(v -> {
+                stdinBackedUp = false;
+                updateClientReading();
+                if (!processGone) {
+                    send.accept(Frame.of(FrameType.RESUME));
+                }
+            });
+        }
+    }
+
+    private void applyResize(int rows, int cols) {
+        handle.resize(rows, cols).onFailure(e -> {
+            if (!processGone) {
+                send.accept(Frame.error("resize failed: " + DockerErrors.describe(e)));
+            }
+        });
+    }
+
+    private void endStdin() {
+        handle.stream().endStdin().onFailure(e -> LOG.debug("stdin end failed: {}", e.toString()));
+    }
+
+    /** Reads the client's socket unless stdin is backed up, or too much waits for the process to start. */
+    private void updateClientReading() {
+        boolean want = !stdinBackedUp && !pending.full();
+        if (want != readingClient) {
+            readingClient = want;
+            if (want) {
+                ws.resume();
+            } else {
+                ws.pause();
+            }
+        }
+    }
+}
