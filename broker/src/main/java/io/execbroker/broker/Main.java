@@ -1,6 +1,7 @@
 package io.execbroker.broker;
 
 import io.execbroker.broker.cli.ExecCommand;
+import io.execbroker.broker.cli.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
     name = "exec-broker",
     mixinStandardHelpOptions = true,
     versionProvider = Main.ManifestVersion.class,
-    subcommands = {ExecCommand.class},
+    subcommands = {ServeCommand.class, ExecCommand.class},
     description = "Runs authorized docker exec sessions over WebSocket.",
     footer = {"", "Docker is found through DOCKER_HOST (default unix:///var/run/docker.sock)."})
 public final class Main implements Runnable {

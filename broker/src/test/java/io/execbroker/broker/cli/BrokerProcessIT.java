@@ -1,0 +1,134 @@
+package io.execbroker.broker.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.dockerjava.api.DockerClient;
+import io.execbroker.broker.testing.ContainerProcesses;
+import io.execbroker.broker.testing.DockerFixture;
+import io.execbroker.broker.testing.TestController;
+import io.execbroker.protocol.client.ExecClient;
+import io.execbroker.protocol.frame.CloseCodes;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The runnable jar as a user runs it: {@code serve} behind a controller, {@code exec}, and a stop by SIGTERM. */
+class BrokerProcessIT {
+    private static final Path JAR = Path.of("target", "exec-broker.jar");
+    private static final Pattern LISTENING = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)/exec");
+
+    private TestController controller;
+    private Process broker;
+    private final List<String> brokerLog = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private DockerClient docker;
+    private int port;
+
+    @BeforeEach
+    void start() throws Exception {
+        assertThat(JAR).as("the shaded jar, built by package").exists();
+        docker = DockerFixture.connect();
+        controller = TestController.start();
+        broker = new ProcessBuilder(java(), "-jar", JAR.toString(), "serve", "--listen", "127.0.0.1:0",
+            "--controller-url", controller.url()).redirectErrorStream(true).start();
+        CompletableFuture<Integer> listening = new CompletableFuture<>();
+        Thread reader = new Thread(() -> readLog(listening), "broker-log");
+        reader.setDaemon(true);
+        reader.start();
+        port = listening.get(60, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        broker.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        controller.close();
+        docker.close();
+    }
+
+    @Test
+    void execCommandPipesStdinAndExitsWithTheRemoteCode() throws Exception {
+        Process exec = new ProcessBuilder(java(), "-jar", JAR.toString(), "exec", wsUrl(),
+            "--token", TestController.GOOD_TOKEN, "--", "sh", "-c", "cat; echo err >&2; exit 5").start();
+        exec.getOutputStream().write("piped\n".getBytes(StandardCharsets.UTF_8));
+        exec.getOutputStream().close();
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> readAll(exec.getErrorStream()));
+        String stdout = readAll(exec.getInputStream());
+        assertThat(exec.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(stdout).isEqualTo("piped\n");
+        assertThat(stderr.get(10, TimeUnit.SECONDS)).isEqualTo("err\n");
+        assertThat(exec.exitValue()).isEqualTo(5);
+    }
+
+    @Test
+    void execCommandWithARefusedTokenSaysWhyAndExits125() throws Exception {
+        Process exec = new ProcessBuilder(java(), "-jar", JAR.toString(), "exec", wsUrl(), "--token", "wrong", "--", "true")
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String stderr = readAll(exec.getErrorStream());
+        assertThat(exec.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(exec.exitValue()).isEqualTo(ExecCommand.SESSION_FAILED);
+        assertThat(stderr).contains("HTTP 403");
+        assertThat(String.join("\n", brokerLog)).doesNotContain("wrong").doesNotContain(TestController.GOOD_TOKEN);
+    }
+
+    @Test
+    void sigtermSendsShutdownClosesWith1001KillsProcessesAndExitsZero() throws Exception {
+        String duration = ContainerProcesses.uniqueSleep();
+        ExecClient client = ExecClient.connect(URI.create(wsUrl()), ExecClient.Options.defaults()
+            .token(TestController.GOOD_TOKEN).command(List.of("sleep", duration))).get(30, TimeUnit.SECONDS);
+        client.started().get(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> ContainerProcesses.running(docker, "sleep " + duration));
+
+        broker.destroy(); // SIGTERM
+        assertThat(client.closed().get(30, TimeUnit.SECONDS)).isEqualTo(CloseCodes.GOING_AWAY);
+        assertThat(client.shutdownReceived()).isTrue();
+        assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(broker.exitValue()).as("broker exit status; log:%n%s", String.join("\n", brokerLog)).isZero();
+        assertThat(ContainerProcesses.running(docker, "sleep " + duration)).isFalse();
+    }
+
+    private String wsUrl() {
+        return "ws://127.0.0.1:" + port + "/exec";
+    }
+
+    private void readLog(CompletableFuture<Integer> listening) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                brokerLog.add(line);
+                Matcher m = LISTENING.matcher(line);
+                if (m.find()) {
+                    listening.complete(Integer.parseInt(m.group(1)));
+                }
+            }
+            listening.completeExceptionally(new IllegalStateException("broker ended before listening: " + brokerLog));
+        } catch (IOException e) {
+            listening.completeExceptionally(e);
+        }
+    }
+
+    private static String readAll(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+}
