@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 final class InputGate {
     private static final Logger LOG = LoggerFactory.getLogger(InputGate.class);
+    /** The default VEOF character of a terminal (Ctrl-D). */
+    private static final byte TTY_EOF = 0x04;
 
     private final ServerWebSocket ws;
     private final boolean tty;
@@ -110,7 +112,16 @@ final class InputGate {
         });
     }
 
+    /**
+     * Without a tty, stdin EOF is a half-close. With a tty it cannot be: dockerd answers a half-closed tty exec by
+     * closing its output too (moby container/stream/attach.go), which would lose everything the process writes
+     * after. A terminal's EOF is its EOF character instead, so the broker types Ctrl-D, as a person would.
+     */
     private void endStdin() {
+        if (tty) {
+            handle.stream().write(Buffer.buffer(new byte[] {TTY_EOF}));
+            return;
+        }
         handle.stream().endStdin().onFailure(e -> LOG.debug("stdin end failed: {}", e.toString()));
     }
 

@@ -124,6 +124,16 @@ class ExecSessionIT {
     }
 
     @Test
+    void resizeWhileRunningResizesTheTty() throws IOException {
+        ExecClient client = broker.connect(ExecClient.Options.defaults().tty(true).command(java.util.List.of(
+            "sh", "-c", "until [ \"$(stty size 2>/dev/null)\" = '40 100' ]; do sleep 0.05; done; stty size")));
+        client.started().orTimeout(30, TimeUnit.SECONDS).join();
+        client.resize(40, 100);
+        assertThat(text(client.stdout().readAllBytes())).isEqualTo("40 100\r\n");
+        assertThat(exitCode(client)).isZero();
+    }
+
+    @Test
     void resizeWithoutTtyIsAnErrorAndTheSessionGoesOn() throws IOException {
         ExecClient client = broker.exec("cat");
         client.resize(10, 10);

@@ -81,7 +81,7 @@ class SessionLimitsIT {
         broker = BrokerHarness.start(SessionLimits.DEFAULTS.withTimeouts(Duration.ofMinutes(1), Duration.ofMillis(800)));
         ExecClient client = broker.exec("sh", "-c", "while true; do echo tick; sleep 0.1; done");
         assertThat(closeCode(client)).isEqualTo(CloseCodes.MAX_DURATION);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !ContainerProcesses.running(broker.docker(), "echo tick"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !ContainerProcesses.running(broker.docker(), "sh -c while true"));
     }
 
     @Test
@@ -137,14 +137,47 @@ class SessionLimitsIT {
         assertThat(client.pausesReceived()).isPositive();
     }
 
+    @Test
+    void peerThatNeverAnswersPingsIsDroppedAndItsProcessKilled() throws Exception {
+        broker = BrokerHarness.start(new SessionLimits(10, 1 << 20, 1 << 20, 1 << 20, Duration.ofMinutes(1),
+            Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofMillis(300)));
+        String duration = ContainerProcesses.uniqueSleep();
+        try (Socket silent = new Socket("127.0.0.1", broker.port())) {
+            silent.getOutputStream().write(handshake("/exec?command=sleep&command=" + duration));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ContainerProcesses.running(broker.docker(), "sleep " + duration));
+            // The socket stays open but never answers a ping: the broker must notice and end the session.
+            await().atMost(Duration.ofSeconds(10)).until(() -> !ContainerProcesses.running(broker.docker(), "sleep " + duration));
+            assertThat(broker.broker().sessions().active()).isZero();
+        }
+    }
+
+    @Test
+    void clientThatStopsReadingMakesTheBrokerStopReadingDocker() throws Exception {
+        broker = BrokerHarness.start(SessionLimits.DEFAULTS);
+        String duration = ContainerProcesses.uniqueSleep();
+        long total = 256L * 1024 * 1024;
+        ExecClient client = broker.connect(ExecClient.Options.defaults().highWaterBytes(64 * 1024)
+            .command(java.util.List.of("sh", "-c", "head -c " + total + " /dev/zero; sleep " + duration)));
+        client.started().orTimeout(30, TimeUnit.SECONDS).join();
+        // Nobody reads: if the broker buffered instead of pushing back, head would finish and sleep would start.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+            .until(() -> !ContainerProcesses.running(broker.docker(), "sleep " + duration));
+        assertThat(client.stdout().transferTo(OutputStream.nullOutputStream())).isEqualTo(total);
+        assertThat(client.closed().orTimeout(30, TimeUnit.SECONDS).isDone()).isTrue();
+    }
+
+    private static byte[] handshake(String target) {
+        return ("GET " + target + " HTTP/1.1\r\n"
+            + "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    }
+
     /** Sends a WebSocket handshake on a plain socket and returns the whole HTTP response. */
     static String rawHandshake(int port, String target) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\n"
-                + "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(handshake(target));
             byte[] buffer = new byte[4096];
             StringBuilder response = new StringBuilder();
             int n;

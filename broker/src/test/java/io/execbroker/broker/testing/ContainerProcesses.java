@@ -40,8 +40,13 @@ public final class ContainerProcesses {
         }
     }
 
-    /** Returns true if a process whose command line contains {@code marker} runs in the container. */
-    public static boolean running(DockerClient docker, String marker) {
-        return list(docker).lines().anyMatch(line -> line.contains(marker) && !line.contains("ps -o"));
+    /**
+     * Returns true if a process whose command line starts with {@code commandLine} runs in the container, like
+     * {@code sleep 1234}; a shell whose script merely mentions it does not count.
+     */
+    public static boolean running(DockerClient docker, String commandLine) {
+        return list(docker).lines().skip(1).map(String::strip)
+            .map(line -> line.substring(line.indexOf(' ') + 1).strip())
+            .anyMatch(args -> args.startsWith(commandLine));
     }
 }

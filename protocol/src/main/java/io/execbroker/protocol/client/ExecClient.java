@@ -334,11 +334,10 @@ public final class ExecClient implements AutoCloseable {
             }
             int code = message[0] & 0xff;
             byte[] payload = java.util.Arrays.copyOfRange(message, 1, message.length);
-            boolean more = true;
             if (code == FrameType.STDOUT.code()) {
-                more = stdout.offer(payload);
+                return offer(stdout, payload);
             } else if (code == FrameType.STDERR.code()) {
-                more = stderr.offer(payload);
+                return offer(stderr, payload);
             } else if (code == FrameType.RESUME.code()) {
                 setServerPaused(false);
                 started.complete(null);
@@ -354,10 +353,17 @@ public final class ExecClient implements AutoCloseable {
             } else {
                 errors.add("unknown message type from the server: " + code);
             }
+            return true;
+        }
+
+        /**
+         * Queues output for its reader; returns false when the reader lags. Under the lock that
+         * {@link #readerCaughtUp} takes, so a reader that drains right after the offer cannot miss the flag.
+         */
+        private synchronized boolean offer(OutputPipe pipe, byte[] payload) {
+            boolean more = pipe.offer(payload);
             if (!more) {
-                synchronized (this) {
-                    waitingForReader = true;
-                }
+                waitingForReader = true;
             }
             return more;
         }
