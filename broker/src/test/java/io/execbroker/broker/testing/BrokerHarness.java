@@ -42,11 +42,16 @@ public final class BrokerHarness implements AutoCloseable {
     }
 
     public static BrokerHarness start(SessionLimits limits) throws Exception {
+        return start(limits, GRANT_REQUESTED);
+    }
+
+    /** Starts a broker that asks {@code authorizer}, for tests of what reaches the authorizer. */
+    public static BrokerHarness start(SessionLimits limits, Authorizer authorizer) throws Exception {
         DockerClient docker = DockerFixture.connect();
         Vertx vertx = Vertx.vertx(new VertxOptions()
             .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
         BrokerSettings settings = BrokerSettings.defaults().withPort(0).withLimits(limits);
-        Broker broker = Broker.start(vertx, settings, GRANT_REQUESTED).toCompletionStage().toCompletableFuture()
+        Broker broker = Broker.start(vertx, settings, authorizer).toCompletionStage().toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
         return new BrokerHarness(vertx, broker, docker);
     }
