@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -105,9 +104,6 @@ class JsClientInteropIT {
     }
 
     @Test
-    @Disabled("broker bug: on a tty exec, `end` half-closes Docker's hijacked stream and dockerd then closes the "
-        + "output (moby container/stream/attach.go), so output after `end` is lost and the exit code too, against "
-        + "PROTOCOL.md rule 2; this client always sends `end` when its stdin ends")
     void ttySessionKeepsItsOutputAfterStdinEnds() {
         assertExited(session(broker, null, true, NONE, "sh", "-c", "sleep 1; printf hi"), 0, "hi", "");
     }

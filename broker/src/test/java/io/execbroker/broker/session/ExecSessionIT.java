@@ -66,6 +66,16 @@ class ExecSessionIT {
         assertThat(exitCode(client)).isZero();
     }
 
+    @Test
+    void ttySessionKeepsItsOutputAfterEnd() throws IOException {
+        ExecClient client = broker.execTty("sh", "-c", "cat; sleep 1; echo done");
+        client.stdin().write("hi\n".getBytes(StandardCharsets.UTF_8));
+        client.stdin().close();
+        // The tty echoes the line, cat prints it, Ctrl-D ends cat, and the rest still arrives.
+        assertThat(text(client.stdout().readAllBytes())).isEqualTo("hi\r\nhi\r\ndone\r\n");
+        assertThat(exitCode(client)).isZero();
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 3, 200, 255})
     void stoppedCarriesTheExactExitCode(int code) {
