@@ -73,6 +73,10 @@ public final class Broker {
             .setMaxWebSocketMessageSize(maxMessage)
             .setMaxWebSocketFrameSize(Math.min(maxMessage, ProtocolLimits.DEFAULT_MAX_MESSAGE_BYTES))
             .setWebSocketSubProtocols(List.of(SUBPROTOCOL_V1))
+            // No permessage-deflate: terminal output is small, bulk output is often already compressed, and
+            // deflate would cost more CPU per GiB than the whole broker otherwise spends.
+            .setPerMessageWebSocketCompressionSupported(false)
+            .setPerFrameWebSocketCompressionSupported(false)
             .setTcpNoDelay(true);
         HttpServer server = vertx.createHttpServer(options).requestHandler(router);
         return server.listen().map(s -> new Broker(vertx, docker, workers, streams, registry, s));
