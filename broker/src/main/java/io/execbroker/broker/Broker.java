@@ -63,7 +63,8 @@ public final class Broker {
 
         Router router = Router.router(vertx);
         router.get(settings.path()).handler(new ExecHandshakeHandler(vertx, authorizer,
-            new DockerExecLauncher(control, terminator, streams, endpoint), settings.limits(), registry));
+            new DockerExecLauncher(control, terminator, streams, endpoint), settings.limits(), settings.handshake(),
+            registry));
         router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
 
         int maxMessage = settings.limits().maxMessageBytes();

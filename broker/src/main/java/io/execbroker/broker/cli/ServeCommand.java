@@ -3,6 +3,7 @@ package io.execbroker.broker.cli;
 import io.execbroker.broker.Broker;
 import io.execbroker.broker.auth.ControllerAuthorizer;
 import io.execbroker.broker.config.BrokerSettings;
+import io.execbroker.broker.config.HandshakeSettings;
 import io.execbroker.broker.config.SessionLimits;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -60,7 +61,8 @@ public final class ServeCommand implements Callable<Integer> {
                 "--listen: " + listen + " (expected: HOST:PORT)");
         }
         BrokerSettings settings = new BrokerSettings(listen.substring(0, colon),
-            Integer.parseInt(listen.substring(colon + 1)), path, SessionLimits.DEFAULTS.withMaxSessions(maxSessions));
+            Integer.parseInt(listen.substring(colon + 1)), path, SessionLimits.DEFAULTS.withMaxSessions(maxSessions),
+            HandshakeSettings.DEFAULTS);
         Optional<String> secret = controllerSecretFile == null ? Optional.empty()
             : Optional.of(Files.readString(controllerSecretFile, StandardCharsets.UTF_8).strip());
 

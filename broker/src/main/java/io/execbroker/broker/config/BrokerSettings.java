@@ -9,8 +9,9 @@ import java.util.Objects;
  * @param port the port, 0 for any free one
  * @param path the WebSocket path of exec sessions, like {@code /exec}
  * @param limits the session limits
+ * @param handshake the checks before authorization: origins, rate, token sources
  */
-public record BrokerSettings(String host, int port, String path, SessionLimits limits) {
+public record BrokerSettings(String host, int port, String path, SessionLimits limits, HandshakeSettings handshake) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8866;
     public static final String DEFAULT_PATH = "/exec";
@@ -24,18 +25,24 @@ public record BrokerSettings(String host, int port, String path, SessionLimits l
             throw new IllegalArgumentException("path: " + path + " (expected: starts with /)");
         }
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(handshake, "handshake");
     }
 
     /** Returns the defaults: {@code 127.0.0.1:8866}, path {@code /exec}, default limits. */
     public static BrokerSettings defaults() {
-        return new BrokerSettings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PATH, SessionLimits.DEFAULTS);
+        return new BrokerSettings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PATH, SessionLimits.DEFAULTS,
+            HandshakeSettings.DEFAULTS);
     }
 
     public BrokerSettings withPort(int newPort) {
-        return new BrokerSettings(host, newPort, path, limits);
+        return new BrokerSettings(host, newPort, path, limits, handshake);
     }
 
     public BrokerSettings withLimits(SessionLimits newLimits) {
-        return new BrokerSettings(host, port, path, newLimits);
+        return new BrokerSettings(host, port, path, newLimits, handshake);
+    }
+
+    public BrokerSettings withHandshake(HandshakeSettings newHandshake) {
+        return new BrokerSettings(host, port, path, limits, newHandshake);
     }
 }

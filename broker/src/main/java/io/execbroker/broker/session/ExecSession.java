@@ -102,6 +102,11 @@ public final class ExecSession {
         });
     }
 
+    /** Returns who the grant is for, if it says. */
+    java.util.Optional<String> subject() {
+        return grant.subject();
+    }
+
     /** Returns a future that completes once the session is closed and its process is gone. */
     public Future<Void> ended() {
         return ended.future();

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +18,7 @@ public final class SessionRegistry {
     private final int maxSessions;
     private final Set<ExecSession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger reserved = new AtomicInteger();
+    private final Map<String, Integer> perSubject = new ConcurrentHashMap<>();
     private volatile boolean closing;
 
     public SessionRegistry(int maxSessions) {
@@ -36,6 +38,27 @@ public final class SessionRegistry {
         reserved.getAndUpdate(n -> n > 0 ? n - 1 : 0);
     }
 
+    /**
+     * Counts one more session for {@code subject}; returns false (and counts nothing) when it already holds
+     * {@code max}. Each true must be followed by one {@link #releaseSubject}.
+     */
+    public boolean tryClaimSubject(String subject, int max) {
+        boolean[] claimed = {false};
+        perSubject.compute(subject, (k, n) -> {
+            int count = n == null ? 0 : n;
+            if (count >= max) {
+                return n;
+            }
+            claimed[0] = true;
+            return count + 1;
+        });
+        return claimed[0];
+    }
+
+    public void releaseSubject(String subject) {
+        perSubject.computeIfPresent(subject, (k, n) -> n <= 1 ? null : n - 1);
+    }
+
     void add(ExecSession session) {
         sessions.add(session);
     }
@@ -43,6 +66,7 @@ public final class SessionRegistry {
     void remove(ExecSession session) {
         if (sessions.remove(session)) {
             release();
+            session.subject().ifPresent(this::releaseSubject);
         }
     }
 

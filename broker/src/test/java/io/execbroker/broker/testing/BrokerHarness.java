@@ -5,6 +5,7 @@ import io.execbroker.broker.Broker;
 import io.execbroker.broker.auth.AuthorizationException;
 import io.execbroker.broker.auth.Authorizer;
 import io.execbroker.broker.config.BrokerSettings;
+import io.execbroker.broker.config.HandshakeSettings;
 import io.execbroker.broker.config.SessionLimits;
 import io.execbroker.protocol.client.ExecClient;
 import io.execbroker.protocol.grant.ExecGrant;
@@ -47,10 +48,21 @@ public final class BrokerHarness implements AutoCloseable {
 
     /** Starts a broker that asks {@code authorizer}, for tests of what reaches the authorizer. */
     public static BrokerHarness start(SessionLimits limits, Authorizer authorizer) throws Exception {
+        return start(BrokerSettings.defaults().withLimits(limits).withHandshake(LENIENT_HANDSHAKES), authorizer);
+    }
+
+    /**
+     * The default checks, with a handshake rate no test reaches: tests open many sessions from one address.
+     */
+    public static final HandshakeSettings LENIENT_HANDSHAKES = HandshakeSettings.DEFAULTS.withRate(10_000, 10_000)
+        .withMaxSessionsPerSubject(1_000);
+
+    /** Starts a broker with {@code settings} (its port is replaced by a free one). */
+    public static BrokerHarness start(BrokerSettings brokerSettings, Authorizer authorizer) throws Exception {
         DockerClient docker = DockerFixture.connect();
         Vertx vertx = Vertx.vertx(new VertxOptions()
             .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
-        BrokerSettings settings = BrokerSettings.defaults().withPort(0).withLimits(limits);
+        BrokerSettings settings = brokerSettings.withPort(0);
         Broker broker = Broker.start(vertx, settings, authorizer).toCompletionStage().toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
         return new BrokerHarness(vertx, broker, docker);

@@ -1,0 +1,142 @@
+package io.execbroker.broker.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.execbroker.broker.auth.AuthorizationException;
+import io.execbroker.broker.auth.Authorizer;
+import io.execbroker.broker.config.BrokerSettings;
+import io.execbroker.broker.config.HandshakeSettings;
+import io.execbroker.broker.config.SessionLimits;
+import io.execbroker.broker.testing.BrokerHarness;
+import io.execbroker.broker.testing.ContainerProcesses;
+import io.execbroker.broker.testing.DockerFixture;
+import io.execbroker.protocol.client.ExecClient;
+import io.execbroker.protocol.grant.ExecGrant;
+import io.vertx.core.Future;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The checks before the upgrade, on a real broker: each refusal is an exact status, and nothing runs. */
+class HandshakeIT {
+    private static final String TOKEN = "token-for-alice";
+    /** Grants the requested command to alice, for {@link #TOKEN} only. */
+    private static final Authorizer ALICE = request -> request.token().filter(TOKEN::equals).isEmpty()
+        ? Future.failedFuture(new AuthorizationException(401, "bad token"))
+        : Future.succeededFuture(ExecGrant.builder(DockerFixture.CONTAINER, request.requestedCommand())
+            .subject("alice").build());
+
+    private BrokerHarness broker;
+
+    @AfterEach
+    void stop() throws Exception {
+        broker.close();
+    }
+
+    private void start(HandshakeSettings handshake) throws Exception {
+        broker = BrokerHarness.start(BrokerSettings.defaults().withLimits(SessionLimits.DEFAULTS).withHandshake(handshake),
+            ALICE);
+    }
+
+    @Test
+    void foreignOriginIsRefusedWith403EvenWithAValidToken() throws Exception {
+        start(BrokerHarness.LENIENT_HANDSHAKES.withAllowedOrigins(Set.of("https://app.example")));
+        String duration = ContainerProcesses.uniqueSleep();
+        String response = raw("/exec?command=sleep&command=" + duration, "Authorization: Bearer " + TOKEN,
+            "Origin: https://evil.example");
+        assertThat(response).startsWith("HTTP/1.1 403 ").contains("{\"error\":\"origin not allowed\"}");
+        assertThat(ContainerProcesses.running(broker.docker(), "sleep " + duration)).isFalse();
+    }
+
+    @Test
+    void allowedOriginGetsItsSession() throws Exception {
+        start(BrokerHarness.LENIENT_HANDSHAKES.withAllowedOrigins(Set.of("https://app.example")));
+        String response = raw("/exec?command=true", "Authorization: Bearer " + TOKEN, "Origin: https://app.example");
+        assertThat(response).startsWith("HTTP/1.1 101 ");
+    }
+
+    @Test
+    void missingOrWrongTokenIsRefusedWith401() throws Exception {
+        start(BrokerHarness.LENIENT_HANDSHAKES);
+        assertThat(raw("/exec?command=true")).startsWith("HTTP/1.1 401 ").contains("bad token");
+        assertThat(raw("/exec?command=true", "Authorization: Bearer nope")).startsWith("HTTP/1.1 401 ");
+    }
+
+    @Test
+    void tokenSubprotocolWorksAndIsNeverEchoed() throws Exception {
+        start(BrokerHarness.LENIENT_HANDSHAKES);
+        String subprotocol = "base64url.bearer.exec-broker."
+            + Base64.getUrlEncoder().withoutPadding().encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8));
+        String response = raw("/exec?command=true", "Sec-WebSocket-Protocol: " + subprotocol + ", exec-broker.v1");
+        assertThat(response).startsWith("HTTP/1.1 101 ").containsIgnoringCase("sec-websocket-protocol: exec-broker.v1")
+            .doesNotContain("base64url");
+        ExecClient client = ExecClient.connect(broker.uri(), ExecClient.Options.defaults().token(TOKEN)
+            .tokenInSubprotocol(true).command(List.of("sh", "-c", "exit 4"))).get(30, TimeUnit.SECONDS);
+        assertThat(client.exitCode().get(30, TimeUnit.SECONDS)).isEqualTo(4);
+    }
+
+    @Test
+    void tokenSubprotocolWithoutV1IsA400() throws Exception {
+        start(BrokerHarness.LENIENT_HANDSHAKES);
+        String response = raw("/exec?command=true", "Sec-WebSocket-Protocol: base64url.bearer.exec-broker.eA");
+        assertThat(response).startsWith("HTTP/1.1 400 ")
+            .contains("a token subprotocol must be offered together with exec-broker.v1");
+    }
+
+    @Test
+    void queryTokenCanBeTurnedOff() throws Exception {
+        start(BrokerHarness.LENIENT_HANDSHAKES.withQueryTokenAllowed(false));
+        assertThat(raw("/exec?command=true&token=" + TOKEN)).startsWith("HTTP/1.1 401 ");
+    }
+
+    @Test
+    void handshakeFloodFromOneAddressGets429WithRetryAfter() throws Exception {
+        start(BrokerHarness.LENIENT_HANDSHAKES.withRate(0.5, 2));
+        raw("/exec?command=true", "Authorization: Bearer nope");
+        raw("/exec?command=true", "Authorization: Bearer nope");
+        String response = raw("/exec?command=true", "Authorization: Bearer " + TOKEN);
+        assertThat(response).startsWith("HTTP/1.1 429 ").containsIgnoringCase("retry-after: 2");
+    }
+
+    @Test
+    void subjectOverItsSessionCapGets429() throws Exception {
+        start(BrokerHarness.LENIENT_HANDSHAKES.withMaxSessionsPerSubject(1));
+        String duration = ContainerProcesses.uniqueSleep();
+        ExecClient first = ExecClient.connect(broker.uri(), ExecClient.Options.defaults().token(TOKEN)
+            .command(List.of("sleep", duration))).get(30, TimeUnit.SECONDS);
+        first.started().get(30, TimeUnit.SECONDS);
+        assertThat(raw("/exec?command=true", "Authorization: Bearer " + TOKEN))
+            .startsWith("HTTP/1.1 429 ").contains("too many sessions for this subject");
+        first.close();
+    }
+
+    /** Sends a WebSocket handshake with extra header lines on a plain socket; returns the response head and body. */
+    private String raw(String target, String... headers) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", broker.port())) {
+            socket.setSoTimeout(10_000);
+            StringBuilder request = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n");
+            for (String header : headers) {
+                request.append(header).append("\r\n");
+            }
+            socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+            byte[] buffer = new byte[4096];
+            int n = socket.getInputStream().read(buffer);
+            String response = new String(buffer, 0, Math.max(n, 0), StandardCharsets.UTF_8);
+            if (!response.startsWith("HTTP/1.1 101") && !response.contains("}")) {
+                n = socket.getInputStream().read(buffer);
+                response += n > 0 ? new String(buffer, 0, n, StandardCharsets.UTF_8) : "";
+            }
+            return response;
+        }
+    }
+}
