@@ -3,6 +3,7 @@ package io.execbroker.broker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.LocalDirectorySSLConfig;
+import io.execbroker.broker.audit.AuditLog;
 import io.execbroker.broker.auth.Authorizer;
 import io.execbroker.broker.config.BrokerSettings;
 import io.execbroker.broker.docker.DockerClients;
@@ -51,6 +52,11 @@ public final class Broker {
 
     /** Starts a broker on the Docker engine the environment names; completes once it listens. */
     public static Future<Broker> start(Vertx vertx, BrokerSettings settings, Authorizer authorizer) {
+        return start(vertx, settings, authorizer, AuditLog.NONE);
+    }
+
+    /** Starts a broker that writes every handshake and session to {@code audit}. */
+    public static Future<Broker> start(Vertx vertx, BrokerSettings settings, Authorizer authorizer, AuditLog audit) {
         DefaultDockerClientConfig dockerConfig = DockerClients.configFromEnvironment();
         DockerClient docker = DockerClients.create(dockerConfig, DockerClients.DEFAULT_CALL_TIMEOUT);
         WorkerExecutor workers = vertx.createSharedWorkerExecutor("docker-control", DOCKER_WORKERS);
@@ -64,7 +70,7 @@ public final class Broker {
         Router router = Router.router(vertx);
         router.get(settings.path()).handler(new ExecHandshakeHandler(vertx, authorizer,
             new DockerExecLauncher(control, terminator, streams, endpoint), settings.limits(), settings.handshake(),
-            registry));
+            registry, audit));
         router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
 
         int maxMessage = settings.limits().maxMessageBytes();

@@ -1,6 +1,7 @@
 package io.execbroker.broker.cli;
 
 import io.execbroker.broker.Broker;
+import io.execbroker.broker.audit.JsonLinesAuditLog;
 import io.execbroker.broker.auth.ControllerAuthorizer;
 import io.execbroker.broker.config.BrokerSettings;
 import io.execbroker.broker.config.HandshakeSettings;
@@ -49,6 +50,10 @@ public final class ServeCommand implements Callable<Integer> {
         description = "The container of grants that name none")
     private String defaultContainer;
 
+    @Option(names = "--audit-log", paramLabel = "FILE|-", defaultValue = "-",
+        description = "Where audit records go, one JSON line each: a file (appended) or - for stdout (default)")
+    private String auditLog;
+
     @Option(names = "--max-sessions", paramLabel = "N", description = "Sessions at once (default: ${DEFAULT-VALUE})",
         defaultValue = "100")
     private int maxSessions;
@@ -66,11 +71,13 @@ public final class ServeCommand implements Callable<Integer> {
         Optional<String> secret = controllerSecretFile == null ? Optional.empty()
             : Optional.of(Files.readString(controllerSecretFile, StandardCharsets.UTF_8).strip());
 
+        JsonLinesAuditLog audit = "-".equals(auditLog) ? JsonLinesAuditLog.toStream(System.out)
+            : JsonLinesAuditLog.toFile(Path.of(auditLog));
         Vertx vertx = Vertx.vertx();
         ControllerAuthorizer authorizer = new ControllerAuthorizer(WebClient.create(vertx),
             new ControllerAuthorizer.Settings(controllerUrl, secret, defaultContainer,
                 ControllerAuthorizer.Settings.DEFAULT_TIMEOUT, ControllerAuthorizer.Settings.DEFAULT_MAX_BODY_BYTES));
-        Broker broker = Broker.start(vertx, settings, authorizer).toCompletionStage().toCompletableFuture()
+        Broker broker = Broker.start(vertx, settings, authorizer, audit).toCompletionStage().toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
         LOG.info("exec-broker listening on {}:{}{}", settings.host(), broker.port(), settings.path());
 
@@ -80,6 +87,7 @@ public final class ServeCommand implements Callable<Integer> {
             broker.stop().transform(v -> vertx.close()).onComplete(v -> stopped.countDown());
         });
         stopped.await();
+        audit.close();
         LOG.info("stopped");
         return 0;
     }

@@ -1,5 +1,7 @@
 package io.execbroker.broker.http;
 
+import io.execbroker.broker.audit.AuditLog;
+import io.execbroker.broker.audit.AuditRecord;
 import io.execbroker.broker.auth.AuthorizationException;
 import io.execbroker.broker.auth.Authorizer;
 import io.execbroker.broker.auth.HandshakeRequest;
@@ -18,7 +20,9 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,9 +47,10 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
     private final HandshakeRateLimiter rateLimiter;
     private final OriginCheck originCheck;
     private final TokenExtractor tokens;
+    private final AuditLog audit;
 
     public ExecHandshakeHandler(Vertx vertx, Authorizer authorizer, ExecLauncher launcher, SessionLimits limits,
-                                HandshakeSettings handshake, SessionRegistry registry) {
+                                HandshakeSettings handshake, SessionRegistry registry, AuditLog audit) {
         this.vertx = vertx;
         this.authorizer = authorizer;
         this.launcher = launcher;
@@ -56,6 +61,7 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
             HandshakeSettings.MAX_TRACKED_CLIENTS, Clock.systemUTC());
         this.originCheck = new OriginCheck(handshake.allowedOrigins());
         this.tokens = new TokenExtractor(handshake.queryTokenAllowed());
+        this.audit = audit;
     }
 
     @Override
@@ -69,37 +75,37 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
         Duration wait = rateLimiter.tryAcquire(ip);
         if (!wait.isZero()) {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
-            reject(ctx, 429, "too many handshakes, retry later");
+            deny(ctx, ip, Optional.empty(), 429, "too many handshakes, retry later", null);
             return;
         }
         Optional<String> origin = Optional.ofNullable(request.getHeader(HttpHeaders.ORIGIN));
         if (!originCheck.allows(origin)) {
-            reject(ctx, 403, "origin not allowed");
+            deny(ctx, ip, origin, 403, "origin not allowed", null);
             return;
         }
         HandshakeRequest handshakeRequest;
         try {
             handshakeRequest = HandshakeRequests.from(request, tokens, ip, origin);
         } catch (AuthorizationException e) {
-            reject(ctx, e.status(), e.getMessage());
+            deny(ctx, ip, origin, e.status(), e.getMessage(), null);
             return;
         }
         if (!registry.tryReserve()) {
-            reject(ctx, 503, TOO_MANY_SESSIONS);
+            deny(ctx, ip, origin, 503, TOO_MANY_SESSIONS, null);
             return;
         }
         request.pause();
         authorizer.authorize(handshakeRequest).onComplete(granted -> {
             if (granted.failed()) {
                 registry.release();
-                refuse(ctx, granted.cause());
+                refuse(ctx, ip, origin, granted.cause());
                 return;
             }
             ExecGrant grant = granted.result();
             String subject = grant.subject().orElse(null);
             if (subject != null && !registry.tryClaimSubject(subject, handshake.maxSessionsPerSubject())) {
                 registry.release();
-                reject(ctx, 429, "too many sessions for this subject");
+                deny(ctx, ip, origin, 429, "too many sessions for this subject", grant);
                 return;
             }
             request.toWebSocket().onComplete(upgraded -> {
@@ -111,18 +117,26 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
                     LOG.debug("upgrade failed: {}", upgraded.cause().toString());
                     return;
                 }
-                new ExecSession(vertx, upgraded.result(), grant, launcher, limits, registry).start();
+                AuditRecord accepted = AuditRecord.accepted(Instant.now(), UUID.randomUUID().toString(), ip, origin, grant);
+                new ExecSession(vertx, upgraded.result(), grant, launcher, limits, registry, audit, accepted).start();
             });
         });
     }
 
-    private static void refuse(RoutingContext ctx, Throwable cause) {
+    private void refuse(RoutingContext ctx, String ip, Optional<String> origin, Throwable cause) {
         if (cause instanceof AuthorizationException refused) {
-            reject(ctx, refused.status(), refused.getMessage());
+            deny(ctx, ip, origin, refused.status(), refused.getMessage(), null);
         } else {
             LOG.warn("authorization failed: {}", cause.toString());
-            reject(ctx, 500, "authorization failed");
+            deny(ctx, ip, origin, 500, "authorization failed", null);
         }
+    }
+
+    /** Refuses before the upgrade, and says so in the audit log. */
+    private void deny(RoutingContext ctx, String ip, Optional<String> origin, int status, String reason, ExecGrant grant) {
+        audit.record(AuditRecord.denied(Instant.now(), ip, origin, status, reason, Optional.empty(),
+            Optional.ofNullable(grant)));
+        reject(ctx, status, reason);
     }
 
     private static boolean isWebSocketUpgrade(HttpServerRequest request) {

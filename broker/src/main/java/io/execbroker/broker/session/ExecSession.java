@@ -1,5 +1,7 @@
 package io.execbroker.broker.session;
 
+import io.execbroker.broker.audit.AuditLog;
+import io.execbroker.broker.audit.AuditRecord;
 import io.execbroker.broker.config.SessionLimits;
 import io.execbroker.broker.docker.DockerErrors;
 import io.execbroker.broker.docker.ExecHandle;
@@ -20,6 +22,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +50,9 @@ public final class ExecSession {
     private final ExecLauncher launcher;
     private final SessionLimits limits;
     private final SessionRegistry registry;
+    private final AuditLog audit;
+    private final AuditRecord accepted;
+    private Integer exitCode;
     private final FrameDecoder decoder;
     private final InputGate input;
     private final OutputGate output;
@@ -57,13 +64,15 @@ public final class ExecSession {
     private ExecHandle handle;
 
     public ExecSession(Vertx vertx, ServerWebSocket ws, ExecGrant grant, ExecLauncher launcher, SessionLimits limits,
-                       SessionRegistry registry) {
+                       SessionRegistry registry, AuditLog audit, AuditRecord accepted) {
         this.vertx = vertx;
         this.ws = ws;
         this.grant = grant;
         this.launcher = launcher;
         this.limits = limits;
         this.registry = registry;
+        this.audit = audit;
+        this.accepted = accepted;
         this.decoder = FrameDecoder.forServer(limits.maxMessageBytes());
         this.input = new InputGate(ws, grant.tty(), limits.pendingStdinBytes(), this::send);
         this.output = new OutputGate(ws, limits.outputQueueBytes(), this::confirmStarted, this::touch);
@@ -74,6 +83,7 @@ public final class ExecSession {
     /** Starts the session: takes the client's messages and launches the exec. Returns immediately. */
     public void start() {
         registry.add(this);
+        audit.record(accepted);
         ws.binaryMessageHandler(this::onClientMessage);
         ws.textMessageHandler(text -> teardown(CloseCodes.UNSUPPORTED_DATA, "text messages are not part of protocol v1"));
         ws.closeHandler(v -> teardown(CloseCodes.NORMAL, "client closed"));
@@ -103,7 +113,7 @@ public final class ExecSession {
     }
 
     /** Returns who the grant is for, if it says. */
-    java.util.Optional<String> subject() {
+    Optional<String> subject() {
         return grant.subject();
     }
 
@@ -231,6 +241,7 @@ public final class ExecSession {
                 fail("exit code " + code + " is outside 0-255");
                 return;
             }
+            exitCode = (int) code;
             send(Frame.stopped((int) code));
             close(CloseCodes.NORMAL, "process exited");
         });
@@ -248,7 +259,12 @@ public final class ExecSession {
         timers.cancel();
         ws.close((short) code, reason);
         registry.remove(this);
+        recordEnd(code, reason, Optional.ofNullable(exitCode));
         ended.tryComplete();
+    }
+
+    private void recordEnd(int code, String reason, Optional<Integer> exit) {
+        audit.record(accepted.ended(Instant.now(), code, reason, exit, input.bytesIn(), output.bytesOut()));
     }
 
     /** Ends the session for any reason but the process's own exit: closes, then kills the process (TERM, KILL). */
@@ -264,6 +280,7 @@ public final class ExecSession {
         }
         registry.remove(this);
         if (handle == null && starting == null) {
+            recordEnd(code, reason, Optional.empty());
             ended.tryComplete(); // nothing was started: nothing runs
             return;
         }
@@ -276,6 +293,9 @@ public final class ExecSession {
                 } else if (ar.result() != null) {
                     LOG.debug("process gone after teardown, exit code {}", ar.result().exitCode());
                 }
+                Optional<Integer> exit = ar.succeeded() && ar.result() != null && ar.result().exitCode().isPresent()
+                    ? Optional.of((int) ar.result().exitCode().getAsLong()) : Optional.empty();
+                recordEnd(code, reason, exit);
                 ended.tryComplete();
             });
     }

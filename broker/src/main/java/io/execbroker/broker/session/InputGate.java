@@ -31,6 +31,7 @@ final class InputGate {
     private boolean stdinEnded;
     private boolean stdinBackedUp;
     private boolean readingClient = true;
+    private long bytesIn;
 
     InputGate(ServerWebSocket ws, boolean tty, int pendingStdinBytes, Consumer<Frame> send) {
         this.ws = ws;
@@ -52,7 +53,13 @@ final class InputGate {
         processGone = true;
     }
 
+    /** Returns the stdin bytes taken from the client. */
+    long bytesIn() {
+        return bytesIn;
+    }
+
     void onStdin(Buffer data) {
+        bytesIn += data.length();
         if (stdinEnded) {
             send.accept(Frame.error("stdin after end is ignored"));
         } else if (processGone) {

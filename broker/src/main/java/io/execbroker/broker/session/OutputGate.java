@@ -36,6 +36,7 @@ final class OutputGate {
     private boolean clientPaused;
     private boolean wsFull;
     private boolean reading = true;
+    private long bytesOut;
 
     OutputGate(ServerWebSocket ws, int outputQueueBytes, Runnable confirmStart, Runnable onTraffic) {
         this.ws = ws;
@@ -96,10 +97,16 @@ final class OutputGate {
         update();
     }
 
+    /** Returns the output bytes sent to the client. */
+    long bytesOut() {
+        return bytesOut;
+    }
+
     private void send(FrameType type, Buffer data) {
         if (ws.isClosed()) {
             return;
         }
+        bytesOut += data.length();
         Buffer message = Buffer.buffer(data.length() + 1).appendByte(type.codeByte()).appendBuffer(data);
         ws.writeBinaryMessage(message);
         if (!wsFull && ws.writeQueueFull()) {

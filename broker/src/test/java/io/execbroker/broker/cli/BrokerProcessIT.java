@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,14 +38,16 @@ class BrokerProcessIT {
     private final List<String> brokerLog = new java.util.concurrent.CopyOnWriteArrayList<>();
     private DockerClient docker;
     private int port;
+    private Path auditFile;
 
     @BeforeEach
     void start() throws Exception {
         assertThat(JAR).as("the shaded jar, built by package").exists();
         docker = DockerFixture.connect();
         controller = TestController.start();
+        auditFile = Files.createTempFile("audit", ".jsonl");
         broker = new ProcessBuilder(java(), "-jar", JAR.toString(), "serve", "--listen", "127.0.0.1:0",
-            "--controller-url", controller.url()).redirectErrorStream(true).start();
+            "--controller-url", controller.url(), "--audit-log", auditFile.toString()).redirectErrorStream(true).start();
         CompletableFuture<Integer> listening = new CompletableFuture<>();
         Thread reader = new Thread(() -> readLog(listening), "broker-log");
         reader.setDaemon(true);
@@ -71,6 +74,12 @@ class BrokerProcessIT {
         assertThat(stdout).isEqualTo("piped\n");
         assertThat(stderr.get(10, TimeUnit.SECONDS)).isEqualTo("err\n");
         assertThat(exec.exitValue()).isEqualTo(5);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(auditFile).contains("\"outcome\":\"ended\""));
+        String audit = Files.readString(auditFile);
+        assertThat(audit).contains("\"outcome\":\"accepted\"", "\"subject\":\"alice\"", "\"exitCode\":5",
+            "\"bytesIn\":6", "\"argv\":[\"sh\",\"-c\",\"cat; echo err >&2; exit 5\"]");
+        assertThat(audit).doesNotContain(TestController.GOOD_TOKEN);
+        assertThat(String.join("\n", brokerLog)).doesNotContain(TestController.GOOD_TOKEN);
     }
 
     @Test
@@ -81,6 +90,8 @@ class BrokerProcessIT {
         assertThat(exec.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(exec.exitValue()).isEqualTo(ExecCommand.SESSION_FAILED);
         assertThat(stderr).contains("HTTP 403");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(auditFile).contains("\"outcome\":\"denied\""));
+        assertThat(Files.readString(auditFile)).contains("\"status\":403").doesNotContain("wrong");
         assertThat(String.join("\n", brokerLog)).doesNotContain("wrong").doesNotContain(TestController.GOOD_TOKEN);
     }
 

@@ -1,0 +1,108 @@
+package io.execbroker.broker.audit;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.execbroker.protocol.grant.ExecGrant;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * One line of the audit log: a refused handshake ({@code denied}), a session that started ({@code accepted}), or
+ * one that ended ({@code ended}, with exit code, bytes and duration). Tokens are never part of it: a record is
+ * built from a grant and the handshake's address, origin and user agent only. Immutable.
+ *
+ * @param time when it happened
+ * @param outcome {@code denied}, {@code accepted} or {@code ended}
+ * @param sessionId ties {@code accepted} to {@code ended}; empty for {@code denied}
+ * @param status the HTTP status of a refusal, or the close code of an end
+ * @param reason why it was refused or how it ended, like {@code idle timeout}
+ * @param rule the policy rule that refused, if one did
+ * @param remoteAddress the client's address
+ * @param origin the browser origin, if any
+ * @param grant what was granted, if anything was
+ * @param exitCode the process's exit code, if known
+ * @param bytesIn stdin bytes from the client
+ * @param bytesOut output bytes to the client
+ * @param duration how long the session lasted
+ */
+public record AuditRecord(Instant time, String outcome, String sessionId, int status, String reason,
+                          Optional<String> rule, String remoteAddress, Optional<String> origin,
+                          Optional<ExecGrant> grant, Optional<Integer> exitCode, long bytesIn, long bytesOut,
+                          Duration duration) {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    public static AuditRecord denied(Instant time, String remoteAddress, Optional<String> origin, int status,
+                                     String reason, Optional<String> rule, Optional<ExecGrant> grant) {
+        return new AuditRecord(time, "denied", "", status, reason, rule, remoteAddress, origin, grant,
+            Optional.empty(), 0, 0, Duration.ZERO);
+    }
+
+    public static AuditRecord accepted(Instant time, String sessionId, String remoteAddress, Optional<String> origin,
+                                       ExecGrant grant) {
+        return new AuditRecord(time, "accepted", sessionId, 101, "upgraded", Optional.empty(), remoteAddress, origin,
+            Optional.of(grant), Optional.empty(), 0, 0, Duration.ZERO);
+    }
+
+    public AuditRecord ended(Instant at, int closeCode, String how, Optional<Integer> code, long in, long out) {
+        return new AuditRecord(at, "ended", sessionId, closeCode, how, Optional.empty(), remoteAddress, origin, grant,
+            code, in, out, Duration.between(time, at));
+    }
+
+    /** Returns the record as one line of JSON, without the newline. */
+    public String toJson() {
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("time", time.toString());
+            g.writeStringField("outcome", outcome);
+            if (!sessionId.isEmpty()) {
+                g.writeStringField("session", sessionId);
+            }
+            g.writeNumberField(outcome.equals("ended") ? "closeCode" : "status", status);
+            g.writeStringField("reason", reason);
+            if (rule.isPresent()) {
+                g.writeStringField("rule", rule.get());
+            }
+            g.writeStringField("remoteAddress", remoteAddress);
+            if (origin.isPresent()) {
+                g.writeStringField("origin", origin.get());
+            }
+            if (grant.isPresent()) {
+                writeGrant(g, grant.get());
+            }
+            if (exitCode.isPresent()) {
+                g.writeNumberField("exitCode", exitCode.get());
+            }
+            if (outcome.equals("ended")) {
+                g.writeNumberField("bytesIn", bytesIn);
+                g.writeNumberField("bytesOut", bytesOut);
+                g.writeNumberField("durationMs", duration.toMillis());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private static void writeGrant(JsonGenerator g, ExecGrant grant) throws IOException {
+        if (grant.subject().isPresent()) {
+            g.writeStringField("subject", grant.subject().get());
+        }
+        g.writeStringField("container", grant.container());
+        g.writeArrayFieldStart("argv");
+        for (String arg : grant.command()) {
+            g.writeString(arg);
+        }
+        g.writeEndArray();
+        g.writeBooleanField("tty", grant.tty());
+        if (grant.user().isPresent()) {
+            g.writeStringField("user", grant.user().get());
+        }
+    }
+}
