@@ -1,0 +1,67 @@
+package io.execbroker.broker.config;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every setting of the broker, in one list: its path in the config file, its type, its default and what it is
+ * for. The loader, the environment overrides ({@code EXEC_BROKER_…}) and docs/configuration.md all come from it,
+ * so none of them can forget a key.
+ *
+ * @param path the dotted path in the file, like {@code limits.maxSessions}
+ * @param type what the value must be
+ * @param defaultValue the default as text, or null when there is none
+ * @param doc one line on what it does and why
+ */
+public record ConfigKey(String path, Type type, String defaultValue, String doc) {
+    /** The kinds of values. */
+    public enum Type { STRING, INT, DECIMAL, BOOLEAN, SECONDS, STRINGS, FILE, URL }
+
+    public static final List<ConfigKey> ALL = List.of(
+        new ConfigKey("listen", Type.STRING, "127.0.0.1:8866", "HOST:PORT to listen on."),
+        new ConfigKey("path", Type.STRING, "/exec", "The WebSocket path of exec sessions."),
+        new ConfigKey("defaultContainer", Type.STRING, null,
+            "The container of grants that name none (the ws-subprocess form)."),
+        new ConfigKey("controller.url", Type.URL, null,
+            "Controller mode: the URL the broker asks what a token grants (GET URL?token=...)."),
+        new ConfigKey("controller.secretFile", Type.FILE, null,
+            "A file with the secret sent to the controller as Authorization: Bearer."),
+        new ConfigKey("controller.timeoutSeconds", Type.SECONDS, "5", "Bounds a controller call (then 504)."),
+        new ConfigKey("controller.maxBodyBytes", Type.INT, "65536", "Bounds a controller answer (then 502)."),
+        new ConfigKey("jwt.secretFile", Type.FILE, null, "JWT mode: a file with the HMAC secret (HS256/384/512)."),
+        new ConfigKey("jwt.secretEnv", Type.STRING, null,
+            "JWT mode: the name of an environment variable holding the HMAC secret."),
+        new ConfigKey("jwt.publicKeyFile", Type.FILE, null, "JWT mode: an RSA or EC public key in PEM."),
+        new ConfigKey("jwt.jwksUrl", Type.URL, null, "JWT mode: a JWKS URL; keys are cached by kid."),
+        new ConfigKey("jwt.issuer", Type.STRING, null, "The required iss claim, if set."),
+        new ConfigKey("jwt.audience", Type.STRING, null, "The required aud claim: this broker or fleet."),
+        new ConfigKey("jwt.leewaySeconds", Type.SECONDS, "30", "Clock skew allowed on exp, nbf and iat."),
+        new ConfigKey("jwt.singleUseJti", Type.BOOLEAN, "true", "Refuse a token whose jti was seen before."),
+        new ConfigKey("origins", Type.STRINGS, "", "Browser origins allowed to connect; * allows any."),
+        new ConfigKey("queryToken", Type.BOOLEAN, "true", "Accept ?token= (turn off to keep tokens out of URLs)."),
+        new ConfigKey("limits.maxSessions", Type.INT, "100", "Sessions at once; past it 503 before the upgrade."),
+        new ConfigKey("limits.maxSessionsPerSubject", Type.INT, "10", "Sessions one subject may hold; past it 429."),
+        new ConfigKey("limits.handshakesPerSecond", Type.DECIMAL, "10", "Per client IP; past the burst 429."),
+        new ConfigKey("limits.handshakeBurst", Type.INT, "20", "Handshakes one IP may make at once."),
+        new ConfigKey("limits.maxMessageBytes", Type.INT, "1048576", "Largest client message; past it close 1009."),
+        new ConfigKey("limits.outputQueueBytes", Type.INT, "1048576",
+            "Output queued to one client before the broker stops reading Docker."),
+        new ConfigKey("limits.pendingStdinBytes", Type.INT, "1048576",
+            "Stdin kept before the process starts, and Docker's stdin queue."),
+        new ConfigKey("limits.idleTimeoutSeconds", Type.SECONDS, "1800", "No traffic this long: close 4000."),
+        new ConfigKey("limits.maxDurationSeconds", Type.SECONDS, "43200", "A session this old: close 4001."),
+        new ConfigKey("limits.killGraceSeconds", Type.SECONDS, "2", "Between TERM and KILL at teardown."),
+        new ConfigKey("limits.pingIntervalSeconds", Type.SECONDS, "30", "WebSocket pings to find dead peers; 0: off."),
+        new ConfigKey("audit.log", Type.STRING, "-", "Audit records, one JSON line each: a file, or - for stdout."));
+
+    /** Returns the environment variable that overrides this key, like {@code EXEC_BROKER_LIMITS_MAX_SESSIONS}. */
+    public String envName() {
+        return "EXEC_BROKER_" + path.replace('.', '_').replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    }
+
+    /** Returns the key at {@code path}. */
+    public static ConfigKey of(String path) {
+        return ALL.stream().filter(k -> k.path.equals(path)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no config key " + path));
+    }
+}
