@@ -12,6 +12,9 @@ import io.execbroker.broker.docker.DockerEndpoint;
 import io.execbroker.broker.docker.DockerExecLauncher;
 import io.execbroker.broker.docker.ExecTerminator;
 import io.execbroker.broker.http.ExecHandshakeHandler;
+import io.execbroker.broker.policy.DockerContainerLookup;
+import io.execbroker.broker.policy.ExecPolicy;
+import io.execbroker.broker.policy.PolicyRules;
 import io.execbroker.broker.session.SessionRegistry;
 import io.execbroker.protocol.frame.ProtocolLimits;
 import io.vertx.core.Future;
@@ -28,6 +31,7 @@ import java.util.List;
 
 /** Wires one broker: Docker clients, the session registry and the HTTP server. Nothing else lives here. */
 public final class Broker {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Broker.class);
     /** Offered back to clients that ask for it; a client that offers none gets v1 as well. */
     public static final String SUBPROTOCOL_V1 = "exec-broker.v1";
     /** Threads for blocking docker-java calls, shared by all sessions (never one per session). */
@@ -67,8 +71,12 @@ public final class Broker {
         ExecTerminator terminator = new ExecTerminator(vertx, control, workers, settings.limits().killGrace());
         SessionRegistry registry = new SessionRegistry(settings.limits().maxSessions());
 
+        ExecPolicy policy = new ExecPolicy(settings.policy(), new DockerContainerLookup(docker, workers));
+        if (settings.policy().equals(PolicyRules.ALLOW_ALL)) {
+            LOG.warn("no policy rules configured: every grant the authorizer makes is allowed");
+        }
         Router router = Router.router(vertx);
-        router.get(settings.path()).handler(new ExecHandshakeHandler(vertx, authorizer,
+        router.get(settings.path()).handler(new ExecHandshakeHandler(vertx, authorizer, policy,
             new DockerExecLauncher(control, terminator, streams, endpoint), settings.limits(), settings.handshake(),
             registry, audit));
         router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));

@@ -2,16 +2,16 @@ package io.execbroker.broker.cli;
 
 import io.execbroker.broker.Broker;
 import io.execbroker.broker.audit.JsonLinesAuditLog;
-import io.execbroker.broker.auth.ControllerAuthorizer;
-import io.execbroker.broker.config.BrokerSettings;
-import io.execbroker.broker.config.HandshakeSettings;
-import io.execbroker.broker.config.SessionLimits;
+import io.execbroker.broker.auth.Authorizer;
+import io.execbroker.broker.config.BrokerConfig;
+import io.execbroker.broker.config.ConfigException;
+import io.execbroker.broker.config.ConfigValues;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.client.WebClient;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -23,63 +23,73 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code exec-broker serve}: runs the broker until SIGTERM or SIGINT, then stops it gracefully (every client gets
- * {@code shutdown} and close 1001, every process is killed) and exits 0.
+ * {@code exec-broker serve}: reads the settings (file, then {@code EXEC_BROKER_…} environment, then these flags),
+ * refuses to start on a bad one, runs the broker until SIGTERM or SIGINT, then stops it gracefully (every client
+ * gets {@code shutdown} and close 1001, every process is killed) and exits 0. The flag names are a public
+ * interface; every key is in docs/configuration.md.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Runs the broker.")
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Runs the broker.",
+    footer = {"", "Every setting, its environment variable and default: docs/configuration.md"})
 public final class ServeCommand implements Callable<Integer> {
+    /** Exit status when the settings are wrong, as picocli uses for usage errors. */
+    static final int BAD_CONFIG = 2;
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
-    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Where to listen (default: ${DEFAULT-VALUE})",
-        defaultValue = "127.0.0.1:8866")
+    @Option(names = "--config", paramLabel = "FILE", description = "A YAML or JSON config file")
+    private Path config;
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Where to listen (default 127.0.0.1:8866)")
     private String listen;
-
-    @Option(names = "--path", description = "The WebSocket path of exec sessions (default: ${DEFAULT-VALUE})",
-        defaultValue = "/exec")
+    @Option(names = "--path", description = "The WebSocket path (default /exec)")
     private String path;
-
-    @Option(names = "--controller-url", required = true, paramLabel = "URL",
-        description = "The controller that answers what a token may run (GET URL?token=...)")
+    @Option(names = "--controller-url", paramLabel = "URL", description = "Controller mode: where to ask about tokens")
     private String controllerUrl;
-
-    @Option(names = "--controller-secret-file", paramLabel = "FILE",
-        description = "A file holding the secret the broker sends the controller as Authorization: Bearer")
-    private Path controllerSecretFile;
-
-    @Option(names = "--default-container", paramLabel = "NAME",
-        description = "The container of grants that name none")
+    @Option(names = "--controller-secret-file", paramLabel = "FILE", description = "The secret for the controller")
+    private String controllerSecretFile;
+    @Option(names = "--default-container", paramLabel = "NAME", description = "The container of grants that name none")
     private String defaultContainer;
-
-    @Option(names = "--audit-log", paramLabel = "FILE|-", defaultValue = "-",
-        description = "Where audit records go, one JSON line each: a file (appended) or - for stdout (default)")
+    @Option(names = "--jwt-secret-file", paramLabel = "FILE", description = "JWT mode: the HMAC secret")
+    private String jwtSecretFile;
+    @Option(names = "--jwt-public-key", paramLabel = "FILE", description = "JWT mode: an RSA or EC public key (PEM)")
+    private String jwtPublicKey;
+    @Option(names = "--jwks-url", paramLabel = "URL", description = "JWT mode: a JWKS URL")
+    private String jwksUrl;
+    @Option(names = "--jwt-issuer", paramLabel = "ISS", description = "The required iss claim")
+    private String jwtIssuer;
+    @Option(names = "--jwt-audience", paramLabel = "AUD", description = "The required aud claim")
+    private String jwtAudience;
+    @Option(names = "--origin", paramLabel = "ORIGIN", description = "An allowed browser origin (repeatable)")
+    private List<String> origins;
+    @Option(names = "--max-sessions", paramLabel = "N", description = "Sessions at once (default 100)")
+    private String maxSessions;
+    @Option(names = "--audit-log", paramLabel = "FILE|-", description = "Audit log file, or - for stdout (default)")
     private String auditLog;
-
-    @Option(names = "--max-sessions", paramLabel = "N", description = "Sessions at once (default: ${DEFAULT-VALUE})",
-        defaultValue = "100")
-    private int maxSessions;
+    @Option(names = "--no-query-token", description = "Refuse tokens in the query string")
+    private boolean noQueryToken;
 
     @Override
     public Integer call() throws Exception {
-        int colon = listen.lastIndexOf(':');
-        if (colon < 0) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "--listen: " + listen + " (expected: HOST:PORT)");
+        BrokerConfig cfg;
+        try {
+            cfg = BrokerConfig.from(ConfigValues.load(Optional.ofNullable(config), System.getenv(), flags()));
+        } catch (ConfigException e) {
+            System.err.println("exec-broker: cannot start: " + e.getMessage());
+            return BAD_CONFIG;
         }
-        BrokerSettings settings = new BrokerSettings(listen.substring(0, colon),
-            Integer.parseInt(listen.substring(colon + 1)), path, SessionLimits.DEFAULTS.withMaxSessions(maxSessions),
-            HandshakeSettings.DEFAULTS);
-        Optional<String> secret = controllerSecretFile == null ? Optional.empty()
-            : Optional.of(Files.readString(controllerSecretFile, StandardCharsets.UTF_8).strip());
-
-        JsonLinesAuditLog audit = "-".equals(auditLog) ? JsonLinesAuditLog.toStream(System.out)
-            : JsonLinesAuditLog.toFile(Path.of(auditLog));
+        JsonLinesAuditLog audit = "-".equals(cfg.auditLog()) ? JsonLinesAuditLog.toStream(System.out)
+            : JsonLinesAuditLog.toFile(Path.of(cfg.auditLog()));
         Vertx vertx = Vertx.vertx();
-        ControllerAuthorizer authorizer = new ControllerAuthorizer(WebClient.create(vertx),
-            new ControllerAuthorizer.Settings(controllerUrl, secret, defaultContainer,
-                ControllerAuthorizer.Settings.DEFAULT_TIMEOUT, ControllerAuthorizer.Settings.DEFAULT_MAX_BODY_BYTES));
-        Broker broker = Broker.start(vertx, settings, authorizer, audit).toCompletionStage().toCompletableFuture()
+        Authorizer authorizer;
+        try {
+            authorizer = Authorizers.create(vertx, cfg);
+        } catch (ConfigException e) {
+            System.err.println("exec-broker: cannot start: " + e.getMessage());
+            vertx.close();
+            return BAD_CONFIG;
+        }
+        Broker broker = Broker.start(vertx, cfg.settings(), authorizer, audit).toCompletionStage().toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
-        LOG.info("exec-broker listening on {}:{}{}", settings.host(), broker.port(), settings.path());
+        LOG.info("exec-broker listening on {}:{}{} ({} mode)", cfg.settings().host(), broker.port(),
+            cfg.settings().path(), cfg.controller().isPresent() ? "controller" : "JWT");
 
         CountDownLatch stopped = new CountDownLatch(1);
         Signals.onStop(() -> {
@@ -90,5 +100,33 @@ public final class ServeCommand implements Callable<Integer> {
         audit.close();
         LOG.info("stopped");
         return 0;
+    }
+
+    /** Returns the flags that were given, by config key. */
+    private Map<String, String> flags() {
+        Map<String, String> flags = new LinkedHashMap<>();
+        put(flags, "listen", listen);
+        put(flags, "path", path);
+        put(flags, "controller.url", controllerUrl);
+        put(flags, "controller.secretFile", controllerSecretFile);
+        put(flags, "defaultContainer", defaultContainer);
+        put(flags, "jwt.secretFile", jwtSecretFile);
+        put(flags, "jwt.publicKeyFile", jwtPublicKey);
+        put(flags, "jwt.jwksUrl", jwksUrl);
+        put(flags, "jwt.issuer", jwtIssuer);
+        put(flags, "jwt.audience", jwtAudience);
+        put(flags, "origins", origins == null ? null : String.join(",", origins));
+        put(flags, "limits.maxSessions", maxSessions);
+        put(flags, "audit.log", auditLog);
+        if (noQueryToken) {
+            flags.put("queryToken", "false");
+        }
+        return flags;
+    }
+
+    private static void put(Map<String, String> flags, String key, String value) {
+        if (value != null) {
+            flags.put(key, value);
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.execbroker.broker.config;
 
+import io.execbroker.broker.policy.PolicyRules;
+
 import java.util.Objects;
 
 /**
@@ -10,8 +12,10 @@ import java.util.Objects;
  * @param path the WebSocket path of exec sessions, like {@code /exec}
  * @param limits the session limits
  * @param handshake the checks before authorization: origins, rate, token sources
+ * @param policy the broker's own rules every grant must pass
  */
-public record BrokerSettings(String host, int port, String path, SessionLimits limits, HandshakeSettings handshake) {
+public record BrokerSettings(String host, int port, String path, SessionLimits limits, HandshakeSettings handshake,
+                             PolicyRules policy) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8866;
     public static final String DEFAULT_PATH = "/exec";
@@ -26,23 +30,28 @@ public record BrokerSettings(String host, int port, String path, SessionLimits l
         }
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(handshake, "handshake");
+        Objects.requireNonNull(policy, "policy");
     }
 
     /** Returns the defaults: {@code 127.0.0.1:8866}, path {@code /exec}, default limits. */
     public static BrokerSettings defaults() {
         return new BrokerSettings(DEFAULT_HOST, DEFAULT_PORT, DEFAULT_PATH, SessionLimits.DEFAULTS,
-            HandshakeSettings.DEFAULTS);
+            HandshakeSettings.DEFAULTS, PolicyRules.ALLOW_ALL);
     }
 
     public BrokerSettings withPort(int newPort) {
-        return new BrokerSettings(host, newPort, path, limits, handshake);
+        return new BrokerSettings(host, newPort, path, limits, handshake, policy);
     }
 
     public BrokerSettings withLimits(SessionLimits newLimits) {
-        return new BrokerSettings(host, port, path, newLimits, handshake);
+        return new BrokerSettings(host, port, path, newLimits, handshake, policy);
     }
 
     public BrokerSettings withHandshake(HandshakeSettings newHandshake) {
-        return new BrokerSettings(host, port, path, limits, newHandshake);
+        return new BrokerSettings(host, port, path, limits, newHandshake, policy);
+    }
+
+    public BrokerSettings withPolicy(PolicyRules newPolicy) {
+        return new BrokerSettings(host, port, path, limits, handshake, newPolicy);
     }
 }

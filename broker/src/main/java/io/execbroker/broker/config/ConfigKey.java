@@ -15,7 +15,7 @@ import java.util.Locale;
  */
 public record ConfigKey(String path, Type type, String defaultValue, String doc) {
     /** The kinds of values. */
-    public enum Type { STRING, INT, DECIMAL, BOOLEAN, SECONDS, STRINGS, FILE, URL }
+    public enum Type { STRING, INT, DECIMAL, BOOLEAN, SECONDS, STRINGS, FILE, URL, JSON }
 
     public static final List<ConfigKey> ALL = List.of(
         new ConfigKey("listen", Type.STRING, "127.0.0.1:8866", "HOST:PORT to listen on."),
@@ -52,6 +52,15 @@ public record ConfigKey(String path, Type type, String defaultValue, String doc)
         new ConfigKey("limits.maxDurationSeconds", Type.SECONDS, "43200", "A session this old: close 4001."),
         new ConfigKey("limits.killGraceSeconds", Type.SECONDS, "2", "Between TERM and KILL at teardown."),
         new ConfigKey("limits.pingIntervalSeconds", Type.SECONDS, "30", "WebSocket pings to find dead peers; 0: off."),
+        new ConfigKey("policy.containers", Type.STRINGS, "",
+            "Allowed containers: names, globs (web-*), label:key or label:key=value, matched on Docker's real name."),
+        new ConfigKey("policy.commands", Type.JSON, "",
+            "Allowed argv patterns, a list of lists: [[\"ps\",\"aux\"],[\"cat\",\"/var/log/*\"],[\"/bin/sh\",\"**\"]]."),
+        new ConfigKey("policy.tty", Type.STRING, "any", "any, true (tty required) or false (tty refused)."),
+        new ConfigKey("policy.users", Type.STRINGS, "", "Allowed exec users, exactly as written (1000, app:app)."),
+        new ConfigKey("policy.allowDefaultUser", Type.BOOLEAN, "true",
+            "Allow grants that name no user (the image's default user, perhaps root)."),
+        new ConfigKey("policy.envKeys", Type.STRINGS, "", "Allowed env keys, names or globs; set it with commands."),
         new ConfigKey("audit.log", Type.STRING, "-", "Audit records, one JSON line each: a file, or - for stdout."));
 
     /** Returns the environment variable that overrides this key, like {@code EXEC_BROKER_LIMITS_MAX_SESSIONS}. */

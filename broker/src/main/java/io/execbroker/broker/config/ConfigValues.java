@@ -89,6 +89,8 @@ public final class ConfigValues {
             } else if (!known) {
                 throw new ConfigException("config file " + file + ": unknown key " + path
                     + " (see docs/configuration.md for the keys)");
+            } else if (ConfigKey.of(path).type() == ConfigKey.Type.JSON) {
+                out.put(path, value.isTextual() ? value.textValue() : value.toString());
             } else if (value.isArray()) {
                 List<String> items = new ArrayList<>();
                 value.forEach(item -> items.add(item.asText()));
@@ -151,6 +153,19 @@ public final class ConfigValues {
     public List<String> strings(String path) {
         return string(path).map(v -> Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
             .orElse(List.of());
+    }
+
+    /** Returns a JSON value given as text, if set. */
+    public Optional<JsonNode> json(String path) throws ConfigException {
+        Optional<String> value = string(path);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(YAML.readTree(value.get()));
+        } catch (IOException e) {
+            throw new ConfigException(path + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
     }
 
     /** Returns an http(s) URL, if set. */

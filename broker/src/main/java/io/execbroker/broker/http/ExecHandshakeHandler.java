@@ -8,6 +8,8 @@ import io.execbroker.broker.auth.HandshakeRequest;
 import io.execbroker.broker.config.HandshakeSettings;
 import io.execbroker.broker.config.SessionLimits;
 import io.execbroker.broker.docker.ExecLauncher;
+import io.execbroker.broker.policy.ExecPolicy;
+import io.execbroker.broker.policy.PolicyDecision;
 import io.execbroker.broker.session.ExecSession;
 import io.execbroker.broker.session.SessionRegistry;
 import io.execbroker.protocol.grant.ExecGrant;
@@ -48,9 +50,11 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
     private final OriginCheck originCheck;
     private final TokenExtractor tokens;
     private final AuditLog audit;
+    private final ExecPolicy policy;
 
-    public ExecHandshakeHandler(Vertx vertx, Authorizer authorizer, ExecLauncher launcher, SessionLimits limits,
-                                HandshakeSettings handshake, SessionRegistry registry, AuditLog audit) {
+    public ExecHandshakeHandler(Vertx vertx, Authorizer authorizer, ExecPolicy policy, ExecLauncher launcher,
+                                SessionLimits limits, HandshakeSettings handshake, SessionRegistry registry,
+                                AuditLog audit) {
         this.vertx = vertx;
         this.authorizer = authorizer;
         this.launcher = launcher;
@@ -62,6 +66,7 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
         this.originCheck = new OriginCheck(handshake.allowedOrigins());
         this.tokens = new TokenExtractor(handshake.queryTokenAllowed());
         this.audit = audit;
+        this.policy = policy;
     }
 
     @Override
@@ -75,23 +80,23 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
         Duration wait = rateLimiter.tryAcquire(ip);
         if (!wait.isZero()) {
             ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
-            deny(ctx, ip, Optional.empty(), 429, "too many handshakes, retry later", null);
+            deny(ctx, ip, Optional.empty(), 429, "too many handshakes, retry later", null, null);
             return;
         }
         Optional<String> origin = Optional.ofNullable(request.getHeader(HttpHeaders.ORIGIN));
         if (!originCheck.allows(origin)) {
-            deny(ctx, ip, origin, 403, "origin not allowed", null);
+            deny(ctx, ip, origin, 403, "origin not allowed", null, null);
             return;
         }
         HandshakeRequest handshakeRequest;
         try {
             handshakeRequest = HandshakeRequests.from(request, tokens, ip, origin);
         } catch (AuthorizationException e) {
-            deny(ctx, ip, origin, e.status(), e.getMessage(), null);
+            deny(ctx, ip, origin, e.status(), e.getMessage(), null, null);
             return;
         }
         if (!registry.tryReserve()) {
-            deny(ctx, ip, origin, 503, TOO_MANY_SESSIONS, null);
+            deny(ctx, ip, origin, 503, TOO_MANY_SESSIONS, null, null);
             return;
         }
         request.pause();
@@ -102,39 +107,62 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
                 return;
             }
             ExecGrant grant = granted.result();
-            String subject = grant.subject().orElse(null);
-            if (subject != null && !registry.tryClaimSubject(subject, handshake.maxSessionsPerSubject())) {
+            policy.check(grant).onComplete(checked -> {
+                if (checked.failed()) {
+                    registry.release();
+                    LOG.warn("policy check failed: {}", checked.cause().toString());
+                    deny(ctx, ip, origin, 503, "cannot check the grant against the policy now", grant, null);
+                } else if (!checked.result().allowed()) {
+                    registry.release();
+                    PolicyDecision refused = checked.result();
+                    boolean missing = refused.refusedBy().orElseThrow() == PolicyDecision.Rule.CONTAINER_NOT_FOUND;
+                    audit.record(AuditRecord.denied(Instant.now(), ip, origin, missing ? 404 : 403, refused.message(),
+                        refused.refusedBy().map(PolicyDecision.Rule::key), Optional.of(grant)));
+                    reject(ctx, missing ? 404 : 403, missing ? "container not found" : "not allowed by the broker's policy");
+                } else {
+                    // Exec in the container the check resolved, so a rename in between cannot change the target.
+                    ExecGrant resolved = checked.result().container().map(c -> grant.withContainer(c.id())).orElse(grant);
+                    upgrade(ctx, request, ip, origin, grant, resolved);
+                }
+            });
+        });
+    }
+
+    private void upgrade(RoutingContext ctx, HttpServerRequest request, String ip, Optional<String> origin,
+                         ExecGrant grant, ExecGrant resolved) {
+        String subject = grant.subject().orElse(null);
+        if (subject != null && !registry.tryClaimSubject(subject, handshake.maxSessionsPerSubject())) {
+            registry.release();
+            deny(ctx, ip, origin, 429, "too many sessions for this subject", grant, null);
+            return;
+        }
+        request.toWebSocket().onComplete(upgraded -> {
+            if (upgraded.failed()) {
                 registry.release();
-                deny(ctx, ip, origin, 429, "too many sessions for this subject", grant);
+                if (subject != null) {
+                    registry.releaseSubject(subject);
+                }
+                LOG.debug("upgrade failed: {}", upgraded.cause().toString());
                 return;
             }
-            request.toWebSocket().onComplete(upgraded -> {
-                if (upgraded.failed()) {
-                    registry.release();
-                    if (subject != null) {
-                        registry.releaseSubject(subject);
-                    }
-                    LOG.debug("upgrade failed: {}", upgraded.cause().toString());
-                    return;
-                }
-                AuditRecord accepted = AuditRecord.accepted(Instant.now(), UUID.randomUUID().toString(), ip, origin, grant);
-                new ExecSession(vertx, upgraded.result(), grant, launcher, limits, registry, audit, accepted).start();
-            });
+            AuditRecord accepted = AuditRecord.accepted(Instant.now(), UUID.randomUUID().toString(), ip, origin, grant);
+            new ExecSession(vertx, upgraded.result(), resolved, launcher, limits, registry, audit, accepted).start();
         });
     }
 
     private void refuse(RoutingContext ctx, String ip, Optional<String> origin, Throwable cause) {
         if (cause instanceof AuthorizationException refused) {
-            deny(ctx, ip, origin, refused.status(), refused.getMessage(), null);
+            deny(ctx, ip, origin, refused.status(), refused.getMessage(), null, null);
         } else {
             LOG.warn("authorization failed: {}", cause.toString());
-            deny(ctx, ip, origin, 500, "authorization failed", null);
+            deny(ctx, ip, origin, 500, "authorization failed", null, null);
         }
     }
 
     /** Refuses before the upgrade, and says so in the audit log. */
-    private void deny(RoutingContext ctx, String ip, Optional<String> origin, int status, String reason, ExecGrant grant) {
-        audit.record(AuditRecord.denied(Instant.now(), ip, origin, status, reason, Optional.empty(),
+    private void deny(RoutingContext ctx, String ip, Optional<String> origin, int status, String reason,
+                      ExecGrant grant, String rule) {
+        audit.record(AuditRecord.denied(Instant.now(), ip, origin, status, reason, Optional.ofNullable(rule),
             Optional.ofNullable(grant)));
         reject(ctx, status, reason);
     }

@@ -7,6 +7,8 @@ import io.execbroker.broker.auth.Authorizer;
 import io.execbroker.broker.config.BrokerSettings;
 import io.execbroker.broker.config.HandshakeSettings;
 import io.execbroker.broker.config.SessionLimits;
+import io.execbroker.broker.policy.PolicyRules;
+import io.execbroker.broker.policy.TtyRule;
 import io.execbroker.broker.testing.BrokerHarness;
 import io.execbroker.broker.testing.ContainerProcesses;
 import io.execbroker.broker.testing.DockerFixture;
@@ -116,6 +118,18 @@ class HandshakeIT {
         assertThat(raw("/exec?command=true", "Authorization: Bearer " + TOKEN))
             .startsWith("HTTP/1.1 429 ").contains("too many sessions for this subject");
         first.close();
+    }
+
+    @Test
+    void grantOutsideThePolicyIsRefusedWith403AndNothingRuns() throws Exception {
+        broker = BrokerHarness.start(BrokerSettings.defaults().withHandshake(BrokerHarness.LENIENT_HANDSHAKES)
+            .withPolicy(new PolicyRules(List.of("servertest"), List.of(List.of("true")), TtyRule.ANY, List.of(), true,
+                List.of())), ALICE);
+        String duration = ContainerProcesses.uniqueSleep();
+        assertThat(raw("/exec?command=sleep&command=" + duration, "Authorization: Bearer " + TOKEN))
+            .startsWith("HTTP/1.1 403 ").contains("{\"error\":\"not allowed by the broker's policy\"}");
+        assertThat(ContainerProcesses.running(broker.docker(), "sleep " + duration)).isFalse();
+        assertThat(raw("/exec?command=true", "Authorization: Bearer " + TOKEN)).startsWith("HTTP/1.1 101 ");
     }
 
     /** Sends a WebSocket handshake with extra header lines on a plain socket; returns the response head and body. */

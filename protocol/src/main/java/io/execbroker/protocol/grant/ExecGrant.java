@@ -79,6 +79,11 @@ public record ExecGrant(
             .env(env).subject(subject.orElse(null)).limits(limits);
     }
 
+    /** Returns a copy of this grant for {@code newContainer}, like the id its name resolved to. */
+    public ExecGrant withContainer(String newContainer) {
+        return new ExecGrant(newContainer, command, tty, user, workdir, env, subject, limits);
+    }
+
     /** Returns a copy of this grant that runs {@code newCommand} instead. */
     public ExecGrant withCommand(List<String> newCommand) {
         return new ExecGrant(container, newCommand, tty, user, workdir, env, subject, limits);

@@ -1,0 +1,112 @@
+package io.execbroker.broker.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.execbroker.broker.policy.PolicyRules;
+import io.execbroker.broker.policy.TtyRule;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything {@code exec-broker serve} needs, read once from {@link ConfigValues} and checked: exactly one of
+ * controller mode and JWT mode, and every value in range. Immutable.
+ *
+ * @param settings where to listen and the limits
+ * @param controller controller mode's settings, if that is the mode
+ * @param jwt JWT mode's settings, if that is the mode
+ * @param defaultContainer the container of grants that name none
+ * @param auditLog a file, or {@code -} for stdout
+ */
+public record BrokerConfig(BrokerSettings settings, Optional<Controller> controller, Optional<Jwt> jwt,
+                           Optional<String> defaultContainer, String auditLog) {
+
+    /** Controller mode. */
+    public record Controller(URI url, Optional<Path> secretFile, Duration timeout, int maxBodyBytes) { }
+
+    /** JWT mode: exactly one key source. */
+    public record Jwt(Optional<Path> secretFile, Optional<String> secretEnv, Optional<Path> publicKeyFile,
+                      Optional<URI> jwksUrl, Optional<String> issuer, Optional<String> audience, Duration leeway,
+                      boolean singleUseJti) { }
+
+    /** @throws ConfigException naming the key that is wrong and what was expected */
+    public static BrokerConfig from(ConfigValues v) throws ConfigException {
+        String listen = v.string("listen").orElseThrow();
+        int colon = listen.lastIndexOf(':');
+        int port;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (RuntimeException e) {
+            port = -1;
+        }
+        if (colon <= 0 || port < 0 || port > 65535) {
+            throw new ConfigException("listen: " + listen + " (expected: HOST:PORT, like 127.0.0.1:8866)");
+        }
+        String path = v.string("path").orElseThrow();
+        if (!path.startsWith("/")) {
+            throw new ConfigException("path: " + path + " (expected: starts with /)");
+        }
+        SessionLimits limits = new SessionLimits(v.integer("limits.maxSessions", 1),
+            v.integer("limits.maxMessageBytes", 64), v.integer("limits.outputQueueBytes", 1024),
+            v.integer("limits.pendingStdinBytes", 1024), v.seconds("limits.idleTimeoutSeconds", 1),
+            v.seconds("limits.maxDurationSeconds", 1), v.seconds("limits.killGraceSeconds", 1),
+            v.seconds("limits.pingIntervalSeconds", 0));
+        HandshakeSettings handshake = new HandshakeSettings(new HashSet<>(v.strings("origins")), v.bool("queryToken"),
+            v.decimal("limits.handshakesPerSecond"), v.integer("limits.handshakeBurst", 1),
+            v.integer("limits.maxSessionsPerSubject", 1));
+        BrokerSettings settings = new BrokerSettings(listen.substring(0, colon), port, path, limits, handshake,
+            policy(v));
+
+        Optional<Controller> controller = v.url("controller.url").map(url -> new Controller(url, null, null, 0));
+        if (controller.isPresent()) {
+            controller = Optional.of(new Controller(controller.get().url(), v.file("controller.secretFile"),
+                v.seconds("controller.timeoutSeconds", 1), v.integer("controller.maxBodyBytes", 256)));
+        }
+        Jwt jwt = new Jwt(v.file("jwt.secretFile"), v.string("jwt.secretEnv"), v.file("jwt.publicKeyFile"),
+            v.url("jwt.jwksUrl"), v.string("jwt.issuer"), v.string("jwt.audience"), v.seconds("jwt.leewaySeconds", 0),
+            v.bool("jwt.singleUseJti"));
+        int keySources = (jwt.secretFile().isPresent() ? 1 : 0) + (jwt.secretEnv().isPresent() ? 1 : 0)
+            + (jwt.publicKeyFile().isPresent() ? 1 : 0) + (jwt.jwksUrl().isPresent() ? 1 : 0);
+        if (keySources > 1) {
+            throw new ConfigException("jwt: " + keySources + " key sources set (expected: one of jwt.secretFile, "
+                + "jwt.secretEnv, jwt.publicKeyFile, jwt.jwksUrl)");
+        }
+        if (controller.isPresent() == (keySources == 1)) {
+            throw new ConfigException("mode: " + (controller.isPresent() ? "both controller.url and a jwt key are set"
+                : "neither controller.url nor a jwt key is set")
+                + " (expected: exactly one of controller mode (--controller-url) and JWT mode (--jwt-secret-file,"
+                + " --jwt-public-key or --jwks-url))");
+        }
+        return new BrokerConfig(settings, controller, keySources == 1 ? Optional.of(jwt) : Optional.empty(),
+            v.string("defaultContainer"), v.string("audit.log").orElse("-"));
+    }
+
+    private static PolicyRules policy(ConfigValues v) throws ConfigException {
+        List<List<String>> commands = new ArrayList<>();
+        Optional<JsonNode> json = v.json("policy.commands");
+        if (json.isPresent()) {
+            if (!json.get().isArray()) {
+                throw new ConfigException("policy.commands: expected a list of argv patterns, like [[\"ps\", \"aux\"]]");
+            }
+            for (JsonNode pattern : json.get()) {
+                if (!pattern.isArray()) {
+                    throw new ConfigException("policy.commands: " + pattern + " (expected: a list of strings)");
+                }
+                List<String> argv = new ArrayList<>();
+                pattern.forEach(element -> argv.add(element.asText()));
+                commands.add(argv);
+            }
+        }
+        try {
+            return new PolicyRules(v.strings("policy.containers"), commands,
+                TtyRule.parse(v.string("policy.tty").orElse("any")), v.strings("policy.users"),
+                v.bool("policy.allowDefaultUser"), v.strings("policy.envKeys"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("policy." + e.getMessage());
+        }
+    }
+}
