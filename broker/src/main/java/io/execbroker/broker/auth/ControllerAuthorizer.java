@@ -37,11 +37,13 @@ public final class ControllerAuthorizer implements Authorizer {
      * @param defaultContainer the container for grants that name none (the ws-subprocess form), or null
      * @param timeout bounds the whole call (DoS protection: a hung controller must not hold handshakes)
      * @param maxBodyBytes bounds the response body (DoS protection)
+     * @param maxInFlight controller calls at once; past it a handshake gets 503 (protects the controller)
      */
     public record Settings(String url, Optional<String> brokerSecret, String defaultContainer, Duration timeout,
-                           int maxBodyBytes) {
+                           int maxBodyBytes, int maxInFlight) {
         public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
         public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+        public static final int DEFAULT_MAX_IN_FLIGHT = 64;
 
         public Settings {
             Objects.requireNonNull(url, "url");
@@ -52,6 +54,7 @@ public final class ControllerAuthorizer implements Authorizer {
 
     private final WebClient client;
     private final Settings settings;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     public ControllerAuthorizer(WebClient client, Settings settings) {
         this.client = client;
@@ -62,6 +65,10 @@ public final class ControllerAuthorizer implements Authorizer {
     public Future<ExecGrant> authorize(HandshakeRequest request) {
         if (request.token().isEmpty()) {
             return Future.failedFuture(new AuthorizationException(401, "no token"));
+        }
+        if (inFlight.incrementAndGet() > settings.maxInFlight()) {
+            inFlight.decrementAndGet();
+            return Future.failedFuture(new AuthorizationException(503, "too many controller calls in flight"));
         }
         HttpRequest<Buffer> call = client.getAbs(settings.url())
             .timeout(settings.timeout().toMillis())
@@ -74,7 +81,9 @@ public final class ControllerAuthorizer implements Authorizer {
         request.origin().ifPresent(origin -> call.putHeader(HttpHeaders.ORIGIN.toString(), origin));
         request.userAgent().ifPresent(agent -> call.putHeader(HttpHeaders.USER_AGENT.toString(), agent));
         settings.brokerSecret().ifPresent(secret -> call.bearerTokenAuthentication(secret));
-        return call.send().transform(ar -> ar.succeeded() ? answer(ar.result()) : Future.failedFuture(failure(ar.cause())));
+        return call.send()
+            .andThen(ar -> inFlight.decrementAndGet())
+            .transform(ar -> ar.succeeded() ? answer(ar.result()) : Future.failedFuture(failure(ar.cause())));
     }
 
     private Future<ExecGrant> answer(HttpResponse<Buffer> response) {

@@ -29,7 +29,7 @@ final class Authorizers {
                 }
             }
             return new ControllerAuthorizer(WebClient.create(vertx), new ControllerAuthorizer.Settings(c.url().toString(),
-                secret, cfg.defaultContainer().orElse(null), c.timeout(), c.maxBodyBytes()));
+                secret, cfg.defaultContainer().orElse(null), c.timeout(), c.maxBodyBytes(), c.maxInFlight()));
         }
         throw new ConfigException("jwt: JWT mode is not built yet");
     }

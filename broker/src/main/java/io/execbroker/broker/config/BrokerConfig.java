@@ -26,7 +26,7 @@ public record BrokerConfig(BrokerSettings settings, Optional<Controller> control
                            Optional<String> defaultContainer, String auditLog) {
 
     /** Controller mode. */
-    public record Controller(URI url, Optional<Path> secretFile, Duration timeout, int maxBodyBytes) { }
+    public record Controller(URI url, Optional<Path> secretFile, Duration timeout, int maxBodyBytes, int maxInFlight) { }
 
     /** JWT mode: exactly one key source. */
     public record Jwt(Optional<Path> secretFile, Optional<String> secretEnv, Optional<Path> publicKeyFile,
@@ -61,10 +61,11 @@ public record BrokerConfig(BrokerSettings settings, Optional<Controller> control
         BrokerSettings settings = new BrokerSettings(listen.substring(0, colon), port, path, limits, handshake,
             policy(v));
 
-        Optional<Controller> controller = v.url("controller.url").map(url -> new Controller(url, null, null, 0));
+        Optional<Controller> controller = v.url("controller.url").map(url -> new Controller(url, null, null, 0, 0));
         if (controller.isPresent()) {
             controller = Optional.of(new Controller(controller.get().url(), v.file("controller.secretFile"),
-                v.seconds("controller.timeoutSeconds", 1), v.integer("controller.maxBodyBytes", 256)));
+                v.seconds("controller.timeoutSeconds", 1), v.integer("controller.maxBodyBytes", 256),
+                v.integer("controller.maxInFlight", 1)));
         }
         Jwt jwt = new Jwt(v.file("jwt.secretFile"), v.string("jwt.secretEnv"), v.file("jwt.publicKeyFile"),
             v.url("jwt.jwksUrl"), v.string("jwt.issuer"), v.string("jwt.audience"), v.seconds("jwt.leewaySeconds", 0),

@@ -28,6 +28,7 @@ public record ConfigKey(String path, Type type, String defaultValue, String doc)
             "A file with the secret sent to the controller as Authorization: Bearer."),
         new ConfigKey("controller.timeoutSeconds", Type.SECONDS, "5", "Bounds a controller call (then 504)."),
         new ConfigKey("controller.maxBodyBytes", Type.INT, "65536", "Bounds a controller answer (then 502)."),
+        new ConfigKey("controller.maxInFlight", Type.INT, "64", "Controller calls at once; past it 503."),
         new ConfigKey("jwt.secretFile", Type.FILE, null, "JWT mode: a file with the HMAC secret (HS256/384/512)."),
         new ConfigKey("jwt.secretEnv", Type.STRING, null,
             "JWT mode: the name of an environment variable holding the HMAC secret."),

@@ -1,0 +1,143 @@
+package io.execbroker.broker.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.execbroker.protocol.grant.ExecGrant;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.client.WebClient;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The controller contract (DESIGN.md §5) against a small real HTTP controller on a free port. */
+class ControllerAuthorizerTest {
+    private static final HandshakeRequest REQUEST = new HandshakeRequest(Optional.of("tok-123"), List.of("ps", "aux"),
+        Optional.of(true), "10.0.0.7", Optional.of("https://app.example"), Optional.of("test-agent"));
+
+    private final Vertx vertx = Vertx.vertx();
+    private final WebClient client = WebClient.create(vertx);
+    private final List<HttpServerRequest> seen = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private ControllerAuthorizer controller(Handler<HttpServerRequest> answer, Duration timeout, int maxInFlight)
+            throws Exception {
+        HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+            seen.add(request);
+            answer.handle(request);
+        });
+        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return new ControllerAuthorizer(client, new ControllerAuthorizer.Settings(
+            "http://127.0.0.1:" + server.actualPort() + "/controller", Optional.of("broker-secret"), "servertest",
+            timeout, 64 * 1024, maxInFlight));
+    }
+
+    private ControllerAuthorizer answering(int status, String body) throws Exception {
+        return controller(r -> r.response().setStatusCode(status).end(body), Duration.ofSeconds(5), 64);
+    }
+
+    private static ExecGrant grant(Future<ExecGrant> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private static void assertRefused(Future<ExecGrant> future, int status) {
+        assertThatThrownBy(() -> grant(future)).isInstanceOf(ExecutionException.class)
+            .cause().isInstanceOfSatisfying(AuthorizationException.class, e -> {
+                assertThat(e.status()).isEqualTo(status);
+                assertThat(e.getMessage()).doesNotContain("tok-123");
+            });
+    }
+
+    @Test
+    void sendsTokenRequestAndClientFactsAndReturnsTheGrant() throws Exception {
+        ControllerAuthorizer authorizer = answering(200, "{\"container\":\"web-1\",\"command\":[\"ps\",\"aux\"],\"tty\":true}");
+        ExecGrant grant = grant(authorizer.authorize(REQUEST));
+        assertThat(grant.container()).isEqualTo("web-1");
+        HttpServerRequest call = seen.get(0);
+        assertThat(call.getParam("token")).isEqualTo("tok-123");
+        assertThat(call.params().getAll("command")).containsExactly("ps", "aux");
+        assertThat(call.getParam("tty")).isEqualTo("true");
+        assertThat(call.getHeader("Authorization")).isEqualTo("Bearer broker-secret");
+        assertThat(call.getHeader("X-Forwarded-For")).isEqualTo("10.0.0.7");
+        assertThat(call.getHeader("Origin")).isEqualTo("https://app.example");
+        assertThat(call.getHeader("User-Agent")).isEqualTo("test-agent");
+        assertThat(call.getHeader("Accept")).isEqualTo("application/json");
+    }
+
+    @Test
+    void acceptsTheWsSubprocessFormWithTheDefaultContainer() throws Exception {
+        ExecGrant grant = grant(answering(200, "{\"command\":\"/usr/bin/nano\",\"args\":[\"-v\"]}").authorize(REQUEST));
+        assertThat(grant.container()).isEqualTo("servertest");
+        assertThat(grant.command()).containsExactly("/usr/bin/nano", "-v");
+    }
+
+    @Test
+    void passesOn401And403And404() throws Exception {
+        for (int status : new int[] {401, 403, 404}) {
+            assertRefused(answering(status, "{}").authorize(REQUEST), status);
+        }
+    }
+
+    @Test
+    void otherStatusesAre502() throws Exception {
+        assertRefused(answering(500, "boom").authorize(REQUEST), 502);
+        assertRefused(answering(302, "").authorize(REQUEST), 502);
+    }
+
+    @Test
+    void garbageEmptyCommandOrHugeBodiesAre502() throws Exception {
+        assertRefused(answering(200, "<html>not json</html>").authorize(REQUEST), 502);
+        assertRefused(answering(200, "{\"container\":\"c\",\"command\":[]}").authorize(REQUEST), 502);
+        assertRefused(answering(200, "{\"container\":\"c\",\"command\":[\"" + "a".repeat(10 * 1024 * 1024) + "\"]}")
+            .authorize(REQUEST), 502);
+    }
+
+    @Test
+    void slowControllerIs504() throws Exception {
+        ControllerAuthorizer authorizer = controller(r -> { }, Duration.ofMillis(300), 64);
+        assertRefused(authorizer.authorize(REQUEST), 504);
+    }
+
+    @Test
+    void unreachableControllerIs503() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        ControllerAuthorizer authorizer = new ControllerAuthorizer(client, new ControllerAuthorizer.Settings(
+            "http://127.0.0.1:" + port + "/c", Optional.empty(), null, Duration.ofSeconds(5), 1024, 64));
+        assertRefused(authorizer.authorize(REQUEST), 503);
+    }
+
+    @Test
+    void callsPastTheInFlightBoundAre503() throws Exception {
+        ControllerAuthorizer authorizer = controller(r -> { }, Duration.ofSeconds(2), 1);
+        Future<ExecGrant> first = authorizer.authorize(REQUEST);
+        assertRefused(authorizer.authorize(REQUEST), 503);
+        assertRefused(first, 504);
+    }
+
+    @Test
+    void noTokenIs401WithoutACall() throws Exception {
+        ControllerAuthorizer authorizer = answering(200, "{}");
+        assertRefused(authorizer.authorize(new HandshakeRequest(Optional.empty(), List.of(), Optional.empty(),
+            "1.2.3.4", Optional.empty(), Optional.empty())), 401);
+        assertThat(seen).isEmpty();
+    }
+}
