@@ -1,0 +1,66 @@
+package io.execbroker.broker.auth;
+
+import com.auth0.jwt.exceptions.JWTDecodeException;
+import com.auth0.jwt.interfaces.Claim;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.execbroker.protocol.grant.ExecGrant;
+import io.execbroker.protocol.grant.GrantJson;
+import io.execbroker.protocol.grant.InvalidGrantException;
+
+import java.util.Map;
+
+/**
+ * Reads the grant of a verified token: the claim {@code exec}, holding the grant JSON of DESIGN.md §5 either as a
+ * JSON object or as a string of JSON text. Both go through {@link GrantJson}, so a grant means the same whether it
+ * came from a controller or a token.
+ */
+final class JwtExecClaim {
+    static final String NAME = "exec";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JwtExecClaim() {
+    }
+
+    /**
+     * Returns the grant in {@code jwt}'s {@code exec} claim.
+     *
+     * @throws AuthorizationException 401 "missing exec claim", or "invalid exec claim: " and the bad field; the
+     *     message never echoes claim values, which may hold secrets (env)
+     */
+    static ExecGrant grant(DecodedJWT jwt, String defaultContainer) {
+        Claim claim = jwt.getClaim(NAME);
+        if (claim.isMissing() || claim.isNull()) {
+            throw new AuthorizationException(401, "missing exec claim");
+        }
+        try {
+            return GrantJson.parse(json(claim), defaultContainer);
+        } catch (InvalidGrantException e) {
+            throw new AuthorizationException(401, "invalid exec claim: "
+                + (e.field().isEmpty() ? "not a grant" : e.field()));
+        }
+    }
+
+    private static String json(Claim claim) {
+        String text = claim.asString();
+        if (text != null) {
+            return text;
+        }
+        Map<String, Object> object;
+        try {
+            object = claim.asMap();
+        } catch (JWTDecodeException e) {
+            object = null;
+        }
+        if (object == null) {
+            throw new AuthorizationException(401, "invalid exec claim: not an object");
+        }
+        try {
+            return MAPPER.writeValueAsString(object);
+        } catch (JsonProcessingException e) {
+            throw new AuthorizationException(401, "invalid exec claim: not an object");
+        }
+    }
+}
