@@ -37,7 +37,7 @@ final class JwtPem {
         }
         byte[] der;
         try {
-            der = Base64.getMimeDecoder().decode(pem.substring(begin + BEGIN.length(), end).strip());
+            der = Base64.getDecoder().decode(pem.substring(begin + BEGIN.length(), end).replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("publicKeyPem: not valid base64 (" + e.getMessage() + ")");
         }
