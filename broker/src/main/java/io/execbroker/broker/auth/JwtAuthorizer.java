@@ -2,6 +2,7 @@ package io.execbroker.broker.auth;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;
+import com.auth0.jwt.RegisteredClaims;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.AlgorithmMismatchException;
 import com.auth0.jwt.exceptions.IncorrectClaimException;
@@ -12,7 +13,6 @@ import com.auth0.jwt.exceptions.SignatureVerificationException;
 import com.auth0.jwt.exceptions.TokenExpiredException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import com.auth0.jwt.interfaces.Verification;
-import com.auth0.jwt.RegisteredClaims;
 import io.execbroker.protocol.grant.ExecGrant;
 import io.vertx.core.Future;
 import io.vertx.ext.web.client.WebClient;
@@ -50,9 +50,9 @@ public final class JwtAuthorizer implements Authorizer {
     private final JwtReplayCache replays;
 
     /**
-     * Returns an authorizer for {@code settings}.
+     * Fetches nothing yet: with a JWKS source, the key set is fetched when the first token names a {@code kid}.
      *
-     * @param client fetches the JWKS if the key source is one; unused otherwise
+     * @param client fetches the JWKS if the key source is one; unused, and may be null, otherwise
      * @param clock the time to check {@code exp}, {@code nbf} and {@code iat} against
      */
     public JwtAuthorizer(WebClient client, JwtSettings settings, Clock clock) {

@@ -5,6 +5,7 @@ import com.auth0.jwt.algorithms.Algorithm;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,7 +24,7 @@ final class JwtKey {
     private final Map<String, Algorithm> algorithms;
 
     private JwtKey(Map<String, Algorithm> algorithms) {
-        this.algorithms = Map.copyOf(algorithms);
+        this.algorithms = Collections.unmodifiableMap(new LinkedHashMap<>(algorithms));
     }
 
     /** Returns a key for an HMAC shared secret; the secret is copied by java-jwt. */

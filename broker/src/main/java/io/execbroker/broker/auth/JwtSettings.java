@@ -146,7 +146,8 @@ public record JwtSettings(
         /** Returns the settings; throws {@link IllegalArgumentException} naming the first bad one. */
         public JwtSettings build() {
             return new JwtSettings(keys, Optional.ofNullable(issuer), Optional.ofNullable(audience), leeway,
-                requireJti, replayCacheSize, jwksTimeout, jwksMinRefreshInterval, Optional.ofNullable(defaultContainer));
+                requireJti, replayCacheSize, jwksTimeout, jwksMinRefreshInterval,
+                Optional.ofNullable(defaultContainer));
         }
     }
 }

@@ -95,7 +95,8 @@ class JwtSettingsTest {
         assertThatThrownBy(() -> JwtKeySource.publicKeyPem("-----BEGIN PUBLIC KEY-----\n!!\n"
             + "-----END PUBLIC KEY-----")).hasMessageStartingWith("publicKeyPem: not valid base64");
         assertThatThrownBy(() -> JwtKeySource.publicKeyPem("-----BEGIN PUBLIC KEY-----\nAAAA\n"
-            + "-----END PUBLIC KEY-----")).hasMessage("publicKeyPem: not an RSA or EC public key (expected: RSA or EC)");
+            + "-----END PUBLIC KEY-----"))
+            .hasMessage("publicKeyPem: not an RSA or EC public key (expected: RSA or EC)");
     }
 
     @Test
