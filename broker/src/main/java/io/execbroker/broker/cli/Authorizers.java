@@ -2,6 +2,9 @@ package io.execbroker.broker.cli;
 
 import io.execbroker.broker.auth.Authorizer;
 import io.execbroker.broker.auth.ControllerAuthorizer;
+import io.execbroker.broker.auth.JwtAuthorizer;
+import io.execbroker.broker.auth.JwtKeySource;
+import io.execbroker.broker.auth.JwtSettings;
 import io.execbroker.broker.config.BrokerConfig;
 import io.execbroker.broker.config.ConfigException;
 import io.vertx.core.Vertx;
@@ -10,6 +13,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.util.Optional;
 
 /** Builds the authorizer of the configured mode. */
@@ -31,6 +35,45 @@ final class Authorizers {
             return new ControllerAuthorizer(WebClient.create(vertx), new ControllerAuthorizer.Settings(c.url().toString(),
                 secret, cfg.defaultContainer().orElse(null), c.timeout(), c.maxBodyBytes(), c.maxInFlight()));
         }
-        throw new ConfigException("jwt: JWT mode is not built yet");
+        return jwt(vertx, cfg.jwt().orElseThrow(), cfg.defaultContainer());
+    }
+
+    private static Authorizer jwt(Vertx vertx, BrokerConfig.Jwt jwt, Optional<String> defaultContainer)
+            throws ConfigException {
+        JwtKeySource keys;
+        try {
+            if (jwt.secretFile().isPresent()) {
+                keys = JwtKeySource.hmacSecret(secretBytes(Files.readString(jwt.secretFile().get(), StandardCharsets.UTF_8)));
+            } else if (jwt.secretEnv().isPresent()) {
+                String value = System.getenv(jwt.secretEnv().get());
+                if (value == null || value.isBlank()) {
+                    throw new ConfigException("jwt.secretEnv: " + jwt.secretEnv().get() + " is not set (expected: the "
+                        + "name of an environment variable holding the HMAC secret)");
+                }
+                keys = JwtKeySource.hmacSecret(secretBytes(value));
+            } else if (jwt.publicKeyFile().isPresent()) {
+                keys = JwtKeySource.publicKeyPem(Files.readString(jwt.publicKeyFile().get(), StandardCharsets.US_ASCII));
+            } else {
+                keys = JwtKeySource.jwks(jwt.jwksUrl().orElseThrow());
+            }
+        } catch (IOException e) {
+            throw new ConfigException("jwt: cannot read the key (" + e.getMessage() + ")");
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("jwt: " + e.getMessage());
+        }
+        JwtSettings.Builder settings = JwtSettings.builder(keys).leeway(jwt.leeway()).requireJti(jwt.singleUseJti());
+        jwt.issuer().ifPresent(settings::issuer);
+        jwt.audience().ifPresent(settings::audience);
+        defaultContainer.ifPresent(settings::defaultContainer);
+        try {
+            return new JwtAuthorizer(WebClient.create(vertx), settings.build(), Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("jwt: " + e.getMessage());
+        }
+    }
+
+    /** A secret file's trailing newline is not part of the secret. */
+    private static byte[] secretBytes(String text) {
+        return text.strip().getBytes(StandardCharsets.UTF_8);
     }
 }
