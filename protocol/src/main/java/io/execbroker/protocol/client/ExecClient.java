@@ -4,7 +4,6 @@ import io.execbroker.protocol.codec.FrameEncoder;
 import io.execbroker.protocol.frame.Frame;
 import io.execbroker.protocol.frame.FrameType;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -19,9 +18,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A protocol v1 client on the JDK's WebSocket: stdin as an {@link OutputStream} (closing it sends {@code end}),
@@ -42,11 +39,11 @@ public final class ExecClient implements AutoCloseable {
     /** Largest stdin message this client sends. */
     static final int MAX_STDIN_CHUNK = 64 * 1024;
 
-    private final Receiver receiver;
+    private final ClientReceiver receiver;
     private final WebSocket ws;
     private final StdinStream stdin;
 
-    private ExecClient(Receiver receiver, WebSocket ws) {
+    private ExecClient(ClientReceiver receiver, WebSocket ws) {
         this.receiver = receiver;
         this.ws = ws;
         this.stdin = new StdinStream(this);
@@ -57,7 +54,7 @@ public final class ExecClient implements AutoCloseable {
      * broker refuses the handshake.
      */
     public static CompletableFuture<ExecClient> connect(URI uri, Options options) {
-        Receiver receiver = new Receiver(options.highWaterBytes);
+        ClientReceiver receiver = new ClientReceiver(options.highWaterBytes);
         HttpClient http = HttpClient.newBuilder().connectTimeout(options.connectTimeout).build();
         WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(options.connectTimeout);
         List<String> subprotocols = new ArrayList<>();
@@ -271,161 +268,6 @@ public final class ExecClient implements AutoCloseable {
         public Options connectTimeout(Duration value) {
             this.connectTimeout = value;
             return this;
-        }
-    }
-
-    /** Reassembles messages and routes them; holds the state the socket's thread updates. */
-    private static final class Receiver implements WebSocket.Listener {
-        final OutputPipe stdout;
-        final OutputPipe stderr;
-        final CompletableFuture<Void> started = new CompletableFuture<>();
-        final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
-        final CompletableFuture<Integer> closed = new CompletableFuture<>();
-        final List<String> errors = new CopyOnWriteArrayList<>();
-        volatile boolean shutdown;
-        final java.util.concurrent.atomic.AtomicInteger pauses = new java.util.concurrent.atomic.AtomicInteger();
-        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
-        private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
-        private WebSocket socket;
-        private boolean serverPaused;
-        private boolean waitingForReader;
-
-        Receiver(int highWater) {
-            stdout = new OutputPipe(highWater, this::readerCaughtUp);
-            stderr = new OutputPipe(highWater, this::readerCaughtUp);
-        }
-
-        @Override
-        public void onOpen(WebSocket webSocket) {
-            synchronized (this) {
-                socket = webSocket;
-            }
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletableFuture<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-            byte[] bytes = new byte[data.remaining()];
-            data.get(bytes);
-            partial.writeBytes(bytes);
-            if (!last) {
-                webSocket.request(1);
-                return null;
-            }
-            byte[] message = partial.toByteArray();
-            partial.reset();
-            if (handle(message)) {
-                webSocket.request(1);
-            }
-            return null;
-        }
-
-        @Override
-        public CompletableFuture<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            errors.add("unexpected text message from the server");
-            webSocket.request(1);
-            return null;
-        }
-
-        /** Returns true if the next message may be requested now. */
-        private boolean handle(byte[] message) {
-            if (message.length == 0) {
-                return true;
-            }
-            int code = message[0] & 0xff;
-            byte[] payload = java.util.Arrays.copyOfRange(message, 1, message.length);
-            if (code == FrameType.STDOUT.code()) {
-                return offer(stdout, payload);
-            } else if (code == FrameType.STDERR.code()) {
-                return offer(stderr, payload);
-            } else if (code == FrameType.RESUME.code()) {
-                setServerPaused(false);
-                started.complete(null);
-            } else if (code == FrameType.PAUSE.code()) {
-                pauses.incrementAndGet();
-                setServerPaused(true);
-            } else if (code == FrameType.STOPPED.code() && payload.length == 1) {
-                exitCode.complete(payload[0] & 0xff);
-            } else if (code == FrameType.SHUTDOWN.code()) {
-                shutdown = true;
-            } else if (code == FrameType.ERROR.code()) {
-                errors.add(new String(payload, StandardCharsets.UTF_8));
-            } else {
-                errors.add("unknown message type from the server: " + code);
-            }
-            return true;
-        }
-
-        /**
-         * Queues output for its reader; returns false when the reader lags. Under the lock that
-         * {@link #readerCaughtUp} takes, so a reader that drains right after the offer cannot miss the flag.
-         */
-        private synchronized boolean offer(OutputPipe pipe, byte[] payload) {
-            boolean more = pipe.offer(payload);
-            if (!more) {
-                waitingForReader = true;
-            }
-            return more;
-        }
-
-        private void readerCaughtUp() {
-            WebSocket ws;
-            synchronized (this) {
-                if (!waitingForReader) {
-                    return;
-                }
-                waitingForReader = false;
-                ws = socket;
-            }
-            ws.request(1);
-        }
-
-        private synchronized void setServerPaused(boolean paused) {
-            serverPaused = paused;
-            notifyAll();
-        }
-
-        synchronized void awaitNotPaused() {
-            while (serverPaused && !closed.isDone()) {
-                try {
-                    wait(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted", e);
-                }
-            }
-        }
-
-        /** Sends one message after the previous one: the JDK allows one outstanding send at a time. */
-        synchronized CompletableFuture<?> send(WebSocket ws, ByteBuffer message) {
-            lastSend = lastSend.handle((v, e) -> null).thenCompose(v -> ws.sendBinary(message, true));
-            return lastSend;
-        }
-
-        synchronized void sendClose(WebSocket ws) {
-            lastSend = lastSend.handle((v, e) -> null).thenCompose(v -> ws.sendClose(WebSocket.NORMAL_CLOSURE, ""));
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            finish(statusCode, reason, null);
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            finish(-1, error.toString(), error);
-        }
-
-        private void finish(int closeCode, String reason, Throwable error) {
-            stdout.finish();
-            stderr.finish();
-            setServerPaused(false);
-            String lastError = errors.isEmpty() ? reason : errors.get(errors.size() - 1);
-            exitCode.completeExceptionally(new ExecClientException(-1, closeCode,
-                "session closed with " + closeCode + " and no exit code: " + lastError, error));
-            started.completeExceptionally(new ExecClientException(-1, closeCode, "session closed before start", error));
-            closed.complete(closeCode);
         }
     }
 }
