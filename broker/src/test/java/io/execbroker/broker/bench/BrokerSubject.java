@@ -1,0 +1,172 @@
+package io.execbroker.broker.bench;
+
+import io.execbroker.broker.Broker;
+import io.execbroker.broker.config.BrokerSettings;
+import io.execbroker.broker.config.SessionLimits;
+import io.execbroker.broker.testing.BrokerHarness;
+import io.execbroker.protocol.client.ExecClient;
+import io.vertx.core.Vertx;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The broker column: a real broker in this JVM, on its own Vertx instance (threads named {@value #THREAD_PREFIX}*),
+ * listening on 127.0.0.1, driven over WebSocket by the protocol's Java client ({@link ExecClient}) exactly as a
+ * user of the client would. Its authorizer grants the requested command and tty in {@code servertest}.
+ */
+final class BrokerSubject implements Subject {
+    static final String THREAD_PREFIX = "bench-broker-";
+    private static final long TIMEOUT_SECONDS = 600;
+
+    private final Vertx vertx;
+    private final Broker broker;
+    private final URI uri;
+
+    private BrokerSubject(Vertx vertx, Broker broker) {
+        this.vertx = vertx;
+        this.broker = broker;
+        this.uri = URI.create("ws://127.0.0.1:" + broker.port() + "/exec");
+    }
+
+    /** Starts a broker with the default limits, but room for {@code maxSessions} sessions at once. */
+    static BrokerSubject start(int maxSessions) {
+        Vertx vertx = NamedVertx.create(THREAD_PREFIX);
+        try {
+            SessionLimits limits = SessionLimits.DEFAULTS.withMaxSessions(Math.max(maxSessions,
+                SessionLimits.DEFAULTS.maxSessions()));
+            BrokerSettings settings = BrokerSettings.defaults().withPort(0).withLimits(limits);
+            Broker broker = Broker.start(vertx, settings, BrokerHarness.GRANT_REQUESTED)
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return new BrokerSubject(vertx, broker);
+        } catch (Exception e) {
+            vertx.close();
+            throw new BenchException("cannot start the broker: " + e, e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "broker";
+    }
+
+    Broker broker() {
+        return broker;
+    }
+
+    /** Starts connecting a session that asks for {@code argv}. */
+    CompletableFuture<ExecClient> connectAsync(boolean tty, List<String> argv) {
+        return ExecClient.connect(uri, ExecClient.Options.defaults().command(argv).tty(tty));
+    }
+
+    private ExecClient connect(boolean tty, String... argv) throws Exception {
+        return connectAsync(tty, List.of(argv)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public Transfer stdout(long bytes, boolean tty) throws Exception {
+        ExecClient client = connect(tty, "head", "-c", Long.toString(bytes), "/dev/zero");
+        try {
+            StreamReads.Seen seen = StreamReads.readAll(client.stdout(), bytes, false);
+            int code = exitCode(client);
+            BenchException.check(seen.total() == bytes && code == 0, "broker stdout (tty " + tty + "): read "
+                + seen.total() + " bytes, expected " + bytes + "; exit code " + code);
+            return seen.transfer();
+        } finally {
+            finish(client);
+        }
+    }
+
+    @Override
+    public Transfer echo(Payload payload) throws Exception {
+        ExecClient client = connect(false, "cat");
+        try {
+            client.started().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            FutureTask<StreamReads.Seen> reader = new FutureTask<>(
+                () -> StreamReads.readAll(client.stdout(), payload.bytes.length, true));
+            Thread thread = new Thread(reader, "bench-client-echo-reader");
+            thread.setDaemon(true);
+            thread.start();
+            long start = System.nanoTime();
+            OutputStream stdin = client.stdin();
+            stdin.write(payload.bytes);
+            stdin.close();
+            StreamReads.Seen seen = reader.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            int code = exitCode(client);
+            payload.verify("broker", seen.total(), seen.crc());
+            BenchException.check(code == 0, "broker echo: cat exited with " + code);
+            return new Transfer(seen.total(), seen.lastNanos() - start);
+        } finally {
+            finish(client);
+        }
+    }
+
+    @Override
+    public long setupTrue() throws Exception {
+        long start = System.nanoTime();
+        ExecClient client = connect(false, "true");
+        try {
+            int code = exitCode(client);
+            long elapsed = System.nanoTime() - start;
+            BenchException.check(code == 0, "broker: true exited with " + code);
+            return elapsed;
+        } finally {
+            finish(client);
+        }
+    }
+
+    @Override
+    public Echo openEcho() throws Exception {
+        ExecClient client = connect(false, "cat");
+        client.started().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        OutputStream stdin = client.stdin();
+        InputStream stdout = client.stdout();
+        return new Echo() {
+            @Override
+            public long roundTrip(byte b) throws Exception {
+                long start = System.nanoTime();
+                stdin.write(b & 0xff);
+                int back = stdout.read();
+                long elapsed = System.nanoTime() - start;
+                BenchException.check(back == (b & 0xff), "broker round trip: sent " + (b & 0xff) + ", got " + back);
+                return elapsed;
+            }
+
+            @Override
+            public void close() throws Exception {
+                try {
+                    stdin.close();
+                    BenchException.check(stdout.readAllBytes().length == 0, "broker round trip: extra output");
+                    BenchException.check(exitCode(client) == 0, "broker round trip: cat failed");
+                } finally {
+                    finish(client);
+                }
+            }
+        };
+    }
+
+    private static int exitCode(ExecClient client) throws Exception {
+        return client.exitCode().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Closes the session (if the broker has not) and waits until it is closed. */
+    static void finish(ExecClient client) throws Exception {
+        client.close();
+        client.closed().get(30, TimeUnit.SECONDS);
+    }
+
+    /** Stops the broker (its sessions end, their processes are killed), then its Vertx. */
+    @Override
+    public void close() throws Exception {
+        try {
+            broker.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+}

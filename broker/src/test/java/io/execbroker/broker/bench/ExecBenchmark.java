@@ -1,0 +1,99 @@
+package io.execbroker.broker.bench;
+
+import com.github.dockerjava.api.DockerClient;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The broker against a direct Docker API client (and the docker CLI), side by side in one run, as ratios: stdout
+ * throughput with and without tty, stdin echo throughput, setup time, 1-byte round trip, the broker's CPU per
+ * GiB and its thread count under idle sessions. A program, not a test: run it with {@code deploy/dev/bench.sh}
+ * ({@code --help} for the options). Exits 0 when every run completed and verified its bytes (whatever the
+ * verdicts), 1 when it could not run (no Docker, no {@code servertest}, wrong bytes), 2 on bad options.
+ */
+public final class ExecBenchmark {
+    private ExecBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        // Before any logger exists: the test resources log io.execbroker at debug, far too much for a benchmark.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.io.execbroker", "warn");
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            System.err.println(BenchOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options == null) {
+            System.out.println(BenchOptions.USAGE);
+            System.exit(0);
+            return;
+        }
+        Progress progress = new Progress();
+        int status = 0;
+        try {
+            run(options, progress);
+        } catch (BenchException e) {
+            System.err.println("bench: ERROR: " + e.getMessage());
+            status = 1;
+        } catch (Exception | AssertionError e) {
+            System.err.println("bench: ERROR: " + e);
+            e.printStackTrace();
+            status = 1;
+        }
+        progress.say(status == 0 ? "done, everything stopped" : "failed");
+        System.exit(status);
+    }
+
+    private static void run(BenchOptions options, Progress progress) throws Exception {
+        ThreadCpu.enable();
+        String loadBefore = loadAverage();
+        try (DockerClient docker = Preflight.check()) {
+            String engine = Preflight.engineVersion(docker);
+            Optional<CliSubject> cli = options.cli() ? CliSubject.find() : Optional.empty();
+            if (options.cli() && cli.isEmpty()) {
+                progress.say("no working docker CLI here: the docker CLI column is left out");
+            }
+            progress.say(options.describe());
+            try (DirectSubject direct = DirectSubject.start();
+                 BrokerSubject broker = BrokerSubject.start(options.idleSessions() + 10)) {
+                List<Subject> subjects = new ArrayList<>(List.of(broker, direct));
+                cli.ifPresent(subjects::add);
+                Results results = new Measurements(options, subjects, progress).runAll(broker, docker);
+                List<String> context = List.of(
+                    "exec-broker benchmark, " + options.describe(),
+                    String.format("%s; %d CPUs; Java %s; Docker engine %s; container servertest",
+                        OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS), Runtime.getRuntime().availableProcessors(),
+                        System.getProperty("java.version"), engine),
+                    String.format("load average before: %s, after: %s; measured in %.0f s (final figures need a quiet"
+                        + " machine)", loadBefore, loadAverage(), progress.seconds()),
+                    "throughput: bytes after the first read / time from first read to last byte; broker = in-process"
+                        + " broker + Java protocol client over WebSocket on 127.0.0.1; direct = ExecStream/DockerControl"
+                        + " on the Docker socket");
+                System.out.print(Report.render(options, results, context));
+                System.out.flush();
+                progress.say("stopping the broker and the direct client");
+            }
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.execbroker.broker.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.impl.VertxThread;
+import io.vertx.core.internal.VertxBootstrap;
+import io.vertx.core.spi.VertxThreadFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Vertx instance whose threads (event loops, worker and internal pools, named worker executors) all carry a
+ * prefix, so that {@link ThreadCpu} can tell the broker's threads from the bench client's. Vert.x 5 has no public
+ * option for thread names, hence its internal bootstrap; the options are the defaults the broker runs with.
+ */
+final class NamedVertx {
+    private NamedVertx() {
+    }
+
+    static Vertx create(String threadPrefix) {
+        VertxThreadFactory named = new VertxThreadFactory() {
+            @Override
+            public VertxThread newVertxThread(Runnable target, String name, boolean worker, long maxExecTime,
+                                              TimeUnit maxExecTimeUnit) {
+                return new VertxThread(target, threadPrefix + name, worker, maxExecTime, maxExecTimeUnit);
+            }
+        };
+        return VertxBootstrap.create().options(new VertxOptions()).threadFactory(named).init().vertx();
+    }
+}

@@ -1,0 +1,171 @@
+package io.execbroker.broker.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Renders {@link Results} as one table (metric | broker | direct | docker CLI | broker/direct | target | verdict). */
+final class Report {
+    private static final String BROKER = "broker";
+    private static final String DIRECT = "direct";
+    private static final String CLI = "docker CLI";
+    private static final String NONE = "-";
+
+    private final BenchOptions options;
+    private final Results r;
+    private final List<String[]> rows = new ArrayList<>();
+
+    private Report(BenchOptions options, Results results) {
+        this.options = options;
+        this.r = results;
+    }
+
+    /** Returns the table with a header of {@code context} lines and the per-run values under it. */
+    static String render(BenchOptions options, Results results, List<String> context) {
+        return new Report(options, results).render(context);
+    }
+
+    private String render(List<String> context) {
+        row("metric", BROKER, DIRECT, CLI, "broker/direct", "target", "verdict");
+        int reps = options.reps();
+        throughputRow("stdout tty=off, MiB/s (median of " + reps + ")", r.stdoutTtyOff);
+        throughputRow("stdout tty=on, MiB/s (median of " + reps + ")", r.stdoutTtyOn);
+        throughputRow("stdin echo via cat, MiB/s (median of " + reps + ")", r.echo);
+        latencyRow("setup `true`, p50 ms (N=" + options.setupN() + ")", r.setupNanos, 50, 1e6, 5.0, "ms");
+        latencyRow("setup `true`, p99 ms", r.setupNanos, 99, 1e6, Double.NaN, "ms");
+        latencyRow("1-byte echo RTT, p50 us (N=" + options.rttN() + ")", r.rttNanos, 50, 1e3, Double.NaN, "us");
+        latencyRow("1-byte echo RTT, p99 us", r.rttNanos, 99, 1e3, 1000.0, "us");
+        cpuRows();
+        threadRows();
+
+        StringBuilder out = new StringBuilder();
+        context.forEach(line -> out.append(line).append('\n'));
+        out.append('\n').append(table()).append('\n');
+        details(out);
+        return out.toString();
+    }
+
+    private void throughputRow(String metric, Map<String, double[]> values) {
+        double broker = Stats.median(values.get(BROKER));
+        double direct = Stats.median(values.get(DIRECT));
+        double ratio = broker / direct;
+        row(metric, f1(broker), f1(direct), values.containsKey(CLI) ? f1(Stats.median(values.get(CLI))) : NONE,
+            String.format("%.2fx", ratio), ">= 0.95x direct", ratio >= 0.95 ? "PASS" : "FAIL");
+    }
+
+    /** A latency percentile; with a finite {@code slack} the target is broker <= direct + slack (in {@code unit}). */
+    private void latencyRow(String metric, Map<String, long[]> nanos, double p, double per, double slack, String unit) {
+        double broker = Stats.percentile(nanos.get(BROKER), p) / per;
+        double direct = Stats.percentile(nanos.get(DIRECT), p) / per;
+        String cli = nanos.containsKey(CLI) ? f1(Stats.percentile(nanos.get(CLI), p) / per) : NONE;
+        String delta = String.format("%+.1f %s", broker - direct, unit);
+        boolean targeted = !Double.isNaN(slack);
+        row(metric, f1(broker), f1(direct), cli, String.format("%.2fx", broker / direct),
+            targeted ? "<= direct + " + (slack == Math.rint(slack) ? String.valueOf((long) slack) : slack) + " " + unit
+                : NONE,
+            (targeted ? (broker <= direct + slack ? "PASS " : "FAIL ") : "info ") + "(" + delta + ")");
+    }
+
+    private void cpuRows() {
+        double broker = Stats.median(r.ownCpuPerGiB.get(BROKER));
+        double direct = Stats.median(r.ownCpuPerGiB.get(DIRECT));
+        row("CPU s/GiB, stdout tty=off, own threads", f3(broker), f3(direct), NONE,
+            String.format("%.2fx", broker / direct), "broker <= 0.6 s/GiB", broker <= 0.6 ? "PASS" : "FAIL");
+        double brokerJvm = Stats.median(r.processCpuPerGiB.get(BROKER));
+        double directJvm = Stats.median(r.processCpuPerGiB.get(DIRECT));
+        row("CPU s/GiB, same runs, whole JVM (+client,GC,JIT)", f3(brokerJvm), f3(directJvm), NONE,
+            String.format("%.2fx", brokerJvm / directJvm), NONE, "info");
+    }
+
+    private void threadRows() {
+        IdleSessions.Result t = r.threads;
+        row("broker threads: idle -> " + t.sessions() + " idle sessions", t.idle().broker() + " -> "
+            + t.duringSecond().broker(), NONE, NONE, NONE, "flat (no thread per session)", t.flat() ? "PASS" : "FAIL");
+        row("JVM threads (incl. bench client): idle -> " + t.sessions(), t.idle().jvm() + " -> "
+            + t.duringSecond().jvm(), NONE, NONE, NONE, NONE, "info");
+    }
+
+    private void details(StringBuilder out) {
+        out.append("Per run (in run order):\n");
+        detail(out, "stdout tty=off MiB/s", r.stdoutTtyOff);
+        detail(out, "stdout tty=on MiB/s", r.stdoutTtyOn);
+        detail(out, "stdin echo MiB/s", r.echo);
+        detail(out, "CPU own threads s/GiB", r.ownCpuPerGiB);
+        detail(out, "CPU whole JVM s/GiB", r.processCpuPerGiB);
+        for (String name : r.setupNanos.keySet()) {
+            out.append(String.format("  setup ms     %-10s %s%n", name, spread(r.setupNanos.get(name), 1e6)));
+        }
+        for (String name : r.rttNanos.keySet()) {
+            out.append(String.format("  RTT us       %-10s %s%n", name, spread(r.rttNanos.get(name), 1e3)));
+        }
+        double total = r.brokerCpuByThread.values().stream().mapToDouble(Double::doubleValue).sum();
+        out.append(String.format("  broker thread CPU over the tty=off broker runs (%.2f s in all):%n", total));
+        r.brokerCpuByThread.entrySet().stream()
+            .sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
+            .filter(e -> e.getValue() >= 0.005)
+            .forEach(e -> out.append(String.format("    %-58s %7.2f s%n", e.getKey(), e.getValue())));
+        IdleSessions.Result t = r.threads;
+        out.append(String.format("  threads broker/JVM: cold %d/%d, %d sessions (round 1) %d/%d, idle %d/%d,"
+                + " %d sessions (round 2) %d/%d, after %d/%d%n", t.cold().broker(), t.cold().jvm(), t.sessions(),
+            t.duringFirst().broker(), t.duringFirst().jvm(), t.idle().broker(), t.idle().jvm(), t.sessions(),
+            t.duringSecond().broker(), t.duringSecond().jvm(), t.after().broker(), t.after().jvm()));
+        if (r.threadsDiedWhileSampled > 0) {
+            out.append("  WARNING: ").append(r.threadsDiedWhileSampled)
+                .append(" sampled threads died during a CPU sample; their CPU time is missing\n");
+        }
+    }
+
+    private static void detail(StringBuilder out, String what, Map<String, double[]> values) {
+        values.forEach((name, v) -> out.append(String.format("  %-22s %-10s %s%n", what, name,
+            Arrays.stream(v).mapToObj(x -> String.format("%.3f", x)).collect(Collectors.joining("  ")))));
+    }
+
+    private static String spread(long[] nanos, double per) {
+        return String.format("min %.1f  p50 %.1f  p90 %.1f  p99 %.1f  max %.1f", Stats.percentile(nanos, 0) / per,
+            Stats.percentile(nanos, 50) / per, Stats.percentile(nanos, 90) / per, Stats.percentile(nanos, 99) / per,
+            Stats.percentile(nanos, 100) / per);
+    }
+
+    private void row(String... cells) {
+        rows.add(cells);
+    }
+
+    private String table() {
+        int[] width = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (int j = 0; j < rows.size(); j++) {
+            String[] row = rows.get(j);
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                String cell = i == 0 ? pad(row[i], width[i], false) : pad(row[i], width[i], i < 5);
+                line.append(i == 0 ? "" : " | ").append(cell);
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+            if (j == 0) {
+                out.append(Arrays.stream(width).mapToObj("-"::repeat).collect(Collectors.joining("-+-"))).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static String pad(String s, int width, boolean right) {
+        String space = " ".repeat(width - s.length());
+        return right ? space + s : s + space;
+    }
+
+    private static String f1(double v) {
+        return String.format("%.1f", v);
+    }
+
+    private static String f3(double v) {
+        return String.format("%.3f", v);
+    }
+}
