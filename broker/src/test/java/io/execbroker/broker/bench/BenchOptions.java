@@ -6,24 +6,26 @@ package io.execbroker.broker.bench;
  * @param mode "full" or "quick", for the report
  * @param stdoutMib bytes of {@code head -c .. /dev/zero} per stdout run, in MiB
  * @param echoMib bytes sent through {@code cat} per echo run, in MiB
- * @param reps runs per subject of each throughput measurement (interleaved); the report gives the median
- * @param setupN sequential {@code true} sessions per subject
- * @param rttN 1-byte round trips per subject, after {@code rttWarmup} more
- * @param rttWarmup round trips per subject that are not measured
+ * @param reps runs per column of each throughput measurement (interleaved); the report gives the median
+ * @param setupN sequential {@code true} sessions per column
+ * @param rttN 1-byte round trips per column, after {@code rttWarmup} more
+ * @param rttWarmup round trips per column that are not measured
  * @param idleSessions concurrent {@code sleep 30} sessions for the thread count
- * @param warmupStdoutMib stdout per subject and tty mode before anything is measured
- * @param warmupEchoMib echo per subject before anything is measured
- * @param warmupSetups {@code true} sessions per subject before anything is measured
+ * @param warmupStdoutMib stdout per column and tty mode before anything is measured
+ * @param warmupEchoMib echo per column before anything is measured
+ * @param warmupSetups {@code true} sessions per column before anything is measured
  * @param cli whether to run the docker CLI column
+ * @param rawWs whether to add the diagnostic column: the broker driven by a bare Vert.x WebSocket client
  */
 record BenchOptions(String mode, int stdoutMib, int echoMib, int reps, int setupN, int rttN, int rttWarmup,
-                    int idleSessions, int warmupStdoutMib, int warmupEchoMib, int warmupSetups, boolean cli) {
+                    int idleSessions, int warmupStdoutMib, int warmupEchoMib, int warmupSetups, boolean cli,
+                    boolean rawWs) {
 
     static final String USAGE = """
         Usage: deploy/dev/bench.sh [--quick] [options]
-        Runs docker exec in container servertest through an in-process broker (WebSocket, protocol client),
-        directly on the Docker API (the broker's own ExecStream/DockerControl) and with the docker CLI,
-        interleaved, and prints one table of the results and their ratios.
+        Runs docker exec in container servertest through an in-process broker (WebSocket, Java protocol
+        client), directly on the Docker API (the broker's own ExecStream/DockerControl) and with the docker
+        CLI, interleaved, and prints one table of the results and their ratios.
           --quick             small sizes, about a minute (default: the full run)
           --stdout-mib N      stdout per run, MiB            (full 1024, quick 64)
           --echo-mib N        stdin echo per run, MiB        (full 64, quick 8)
@@ -33,25 +35,24 @@ record BenchOptions(String mode, int stdoutMib, int echoMib, int reps, int setup
           --rtt-warmup N      unmeasured round trips         (full 200, quick 100)
           --idle-sessions N   concurrent idle sessions       (full 100, quick 30)
           --no-cli            leave out the docker CLI column
+          --raw-ws            add a diagnostic column: the same broker driven by a bare Vert.x WebSocket
+                              client instead of the Java protocol client (splits client cost from broker cost)
           --help
         Take final figures on a quiet machine: other load skews every column.""";
 
-    static BenchOptions full() {
-        return new BenchOptions("full", 1024, 64, 3, 100, 1000, 200, 100, 128, 16, 20, true);
-    }
-
-    static BenchOptions quick() {
-        return new BenchOptions("quick", 64, 8, 3, 30, 300, 100, 30, 16, 4, 10, true);
-    }
-
     /** Parses {@code args}; returns null for {@code --help}. */
     static BenchOptions parse(String[] args) {
-        BenchOptions o = full();
-        for (String arg : args) {
-            if (arg.equals("--quick")) {
-                o = quick();
-            }
-        }
+        boolean quick = java.util.Arrays.asList(args).contains("--quick");
+        String mode = quick ? "quick" : "full";
+        int stdoutMib = quick ? 64 : 1024;
+        int echoMib = quick ? 8 : 64;
+        int reps = 3;
+        int setupN = quick ? 30 : 100;
+        int rttN = quick ? 300 : 1000;
+        int rttWarmup = quick ? 100 : 200;
+        int idleSessions = quick ? 30 : 100;
+        boolean cli = true;
+        boolean rawWs = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -59,42 +60,28 @@ record BenchOptions(String mode, int stdoutMib, int echoMib, int reps, int setup
                 case "--help", "-h" -> {
                     return null;
                 }
-                case "--no-cli" -> o = o.withCli(false);
+                case "--no-cli" -> cli = false;
+                case "--raw-ws" -> rawWs = true;
                 case "--stdout-mib", "--echo-mib", "--reps", "--setup-n", "--rtt-n", "--rtt-warmup", "--idle-sessions" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(arg + " needs a number");
                     }
-                    o = o.with(arg, positive(arg, args[++i]));
+                    int n = positive(arg, args[++i]);
+                    switch (arg) {
+                        case "--stdout-mib" -> stdoutMib = n;
+                        case "--echo-mib" -> echoMib = Math.min(n, 1024);
+                        case "--reps" -> reps = n;
+                        case "--setup-n" -> setupN = n;
+                        case "--rtt-n" -> rttN = n;
+                        case "--rtt-warmup" -> rttWarmup = n;
+                        default -> idleSessions = n;
+                    }
                 }
                 default -> throw new IllegalArgumentException("unknown option: " + arg);
             }
         }
-        return o;
-    }
-
-    private BenchOptions with(String option, int n) {
-        return switch (option) {
-            case "--stdout-mib" -> new BenchOptions(mode, n, echoMib, reps, setupN, rttN, rttWarmup, idleSessions,
-                Math.min(warmupStdoutMib, n), warmupEchoMib, warmupSetups, cli);
-            case "--echo-mib" -> new BenchOptions(mode, stdoutMib, n, reps, setupN, rttN, rttWarmup, idleSessions,
-                warmupStdoutMib, Math.min(warmupEchoMib, n), warmupSetups, cli);
-            case "--reps" -> new BenchOptions(mode, stdoutMib, echoMib, n, setupN, rttN, rttWarmup, idleSessions,
-                warmupStdoutMib, warmupEchoMib, warmupSetups, cli);
-            case "--setup-n" -> new BenchOptions(mode, stdoutMib, echoMib, reps, n, rttN, rttWarmup, idleSessions,
-                warmupStdoutMib, warmupEchoMib, warmupSetups, cli);
-            case "--rtt-n" -> new BenchOptions(mode, stdoutMib, echoMib, reps, setupN, n, rttWarmup, idleSessions,
-                warmupStdoutMib, warmupEchoMib, warmupSetups, cli);
-            case "--rtt-warmup" -> new BenchOptions(mode, stdoutMib, echoMib, reps, setupN, rttN, n, idleSessions,
-                warmupStdoutMib, warmupEchoMib, warmupSetups, cli);
-            case "--idle-sessions" -> new BenchOptions(mode, stdoutMib, echoMib, reps, setupN, rttN, rttWarmup, n,
-                warmupStdoutMib, warmupEchoMib, warmupSetups, cli);
-            default -> throw new IllegalArgumentException(option);
-        };
-    }
-
-    private BenchOptions withCli(boolean value) {
         return new BenchOptions(mode, stdoutMib, echoMib, reps, setupN, rttN, rttWarmup, idleSessions,
-            warmupStdoutMib, warmupEchoMib, warmupSetups, value);
+            Math.min(stdoutMib, quick ? 16 : 128), Math.min(echoMib, quick ? 4 : 16), quick ? 10 : 20, cli, rawWs);
     }
 
     private static int positive(String option, String value) {
@@ -113,6 +100,6 @@ record BenchOptions(String mode, int stdoutMib, int echoMib, int reps, int setup
     String describe() {
         return mode + " run: stdout " + stdoutMib + " MiB x" + reps + ", echo " + echoMib + " MiB x" + reps
             + ", setup N=" + setupN + ", RTT N=" + rttN + " (+" + rttWarmup + " warm-up), " + idleSessions
-            + " idle sessions" + (cli ? "" : ", no CLI column");
+            + " idle sessions" + (cli ? "" : ", no CLI column") + (rawWs ? ", raw WS diagnostic column" : "");
     }
 }

@@ -1,6 +1,7 @@
 package io.execbroker.broker.bench;
 
 import io.execbroker.broker.Broker;
+import io.execbroker.broker.auth.Authorizer;
 import io.execbroker.broker.config.BrokerSettings;
 import io.execbroker.broker.config.SessionLimits;
 import io.execbroker.broker.testing.BrokerHarness;
@@ -14,11 +15,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The broker column: a real broker in this JVM, on its own Vertx instance (threads named {@value #THREAD_PREFIX}*),
  * listening on 127.0.0.1, driven over WebSocket by the protocol's Java client ({@link ExecClient}) exactly as a
- * user of the client would. Its authorizer grants the requested command and tty in {@code servertest}.
+ * user of the client would. Its authorizer grants the requested command and tty in {@code servertest}, and
+ * notes when it was asked, so that setup time can be split into the client's part and the broker's.
  */
 final class BrokerSubject implements Subject {
     static final String THREAD_PREFIX = "bench-broker-";
@@ -27,23 +30,30 @@ final class BrokerSubject implements Subject {
     private final Vertx vertx;
     private final Broker broker;
     private final URI uri;
+    private final AtomicLong handshakeSeenAt;
 
-    private BrokerSubject(Vertx vertx, Broker broker) {
+    private BrokerSubject(Vertx vertx, Broker broker, AtomicLong handshakeSeenAt) {
         this.vertx = vertx;
         this.broker = broker;
+        this.handshakeSeenAt = handshakeSeenAt;
         this.uri = URI.create("ws://127.0.0.1:" + broker.port() + "/exec");
     }
 
     /** Starts a broker with the default limits, but room for {@code maxSessions} sessions at once. */
     static BrokerSubject start(int maxSessions) {
         Vertx vertx = NamedVertx.create(THREAD_PREFIX);
+        AtomicLong handshakeSeenAt = new AtomicLong();
+        Authorizer timed = request -> {
+            handshakeSeenAt.set(System.nanoTime());
+            return BrokerHarness.GRANT_REQUESTED.authorize(request);
+        };
         try {
             SessionLimits limits = SessionLimits.DEFAULTS.withMaxSessions(Math.max(maxSessions,
                 SessionLimits.DEFAULTS.maxSessions()));
             BrokerSettings settings = BrokerSettings.defaults().withPort(0).withLimits(limits);
-            Broker broker = Broker.start(vertx, settings, BrokerHarness.GRANT_REQUESTED)
+            Broker broker = Broker.start(vertx, settings, timed)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            return new BrokerSubject(vertx, broker);
+            return new BrokerSubject(vertx, broker, handshakeSeenAt);
         } catch (Exception e) {
             vertx.close();
             throw new BenchException("cannot start the broker: " + e, e);
@@ -57,6 +67,11 @@ final class BrokerSubject implements Subject {
 
     Broker broker() {
         return broker;
+    }
+
+    /** Returns when ({@link System#nanoTime}) the broker last asked its authorizer about a handshake. */
+    long handshakeSeenAt() {
+        return handshakeSeenAt.get();
     }
 
     /** Starts connecting a session that asks for {@code argv}. */

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32;
 
 /**
  * The direct column: a Docker API client with no broker in between. It is the broker's own Docker layer
@@ -66,51 +65,21 @@ final class DirectSubject implements Subject {
         return "direct";
     }
 
-    /** Counts stdout on the event loop: total, and when the first and the last expected byte came. */
-    private static final class Counter {
-        private final long expected;
-        private final CRC32 crc;
-        long total;
-        long firstBytes;
-        long first;
-        long last;
-
-        Counter(long expected, boolean checksum) {
-            this.expected = expected;
-            this.crc = checksum ? new CRC32() : null;
-        }
-
-        void add(Buffer chunk) {
-            long now = System.nanoTime();
-            if (total == 0) {
-                first = now;
-                firstBytes = chunk.length();
-            }
-            if (crc != null) {
-                crc.update(chunk.getBytes());
-            }
-            total += chunk.length();
-            if (last == 0 && total >= expected) {
-                last = now;
-            }
-        }
-    }
-
     @Override
     public Transfer stdout(long bytes, boolean tty) throws Exception {
-        Counter counter = new Counter(bytes, false);
+        ChunkCounter counter = new ChunkCounter(bytes, false);
         DirectExec exec = DirectExec.start(vertx, launcher, List.of("head", "-c", Long.toString(bytes), "/dev/zero"),
             tty, counter::add);
         int code = exitCode(exec);
         // The exit code completes on the event loop after the last output: counter's fields are visible here.
         BenchException.check(counter.total == bytes && code == 0, "direct stdout (tty " + tty + "): read "
             + counter.total + " bytes, expected " + bytes + "; exit code " + code + " " + exec.otherOutput());
-        return new Transfer(counter.total - counter.firstBytes, counter.last - counter.first);
+        return counter.transfer();
     }
 
     @Override
     public Transfer echo(Payload payload) throws Exception {
-        Counter counter = new Counter(payload.bytes.length, true);
+        ChunkCounter counter = new ChunkCounter(payload.bytes.length, true);
         DirectExec exec = DirectExec.start(vertx, launcher, List.of("cat"), false, counter::add);
         try {
             exec.started().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -67,9 +67,13 @@ public final class ExecBenchmark {
             }
             progress.say(options.describe());
             try (DirectSubject direct = DirectSubject.start();
-                 BrokerSubject broker = BrokerSubject.start(options.idleSessions() + 10)) {
+                 BrokerSubject broker = BrokerSubject.start(options.idleSessions() + 10);
+                 RawWsSubject raw = options.rawWs() ? RawWsSubject.start(broker) : null) {
                 List<Subject> subjects = new ArrayList<>(List.of(broker, direct));
                 cli.ifPresent(subjects::add);
+                if (raw != null) {
+                    subjects.add(raw);
+                }
                 Results results = new Measurements(options, subjects, progress).runAll(broker, docker);
                 List<String> context = List.of(
                     "exec-broker benchmark, " + options.describe(),
@@ -80,7 +84,8 @@ public final class ExecBenchmark {
                         + " machine)", loadBefore, loadAverage(), progress.seconds()),
                     "throughput: bytes after the first read / time from first read to last byte; broker = in-process"
                         + " broker + Java protocol client over WebSocket on 127.0.0.1; direct = ExecStream/DockerControl"
-                        + " on the Docker socket");
+                        + " on the Docker socket" + (options.rawWs() ? "; broker raw WS (diagnostic) = the same"
+                        + " broker driven by a bare Vert.x WebSocket client on its own event loop" : ""));
                 System.out.print(Report.render(options, results, context));
                 System.out.flush();
                 progress.say("stopping the broker and the direct client");

@@ -18,6 +18,7 @@ final class Measurements {
     private final List<Subject> subjects;
     private final Progress progress;
     private final Results results = new Results();
+    private BrokerSubject broker;
 
     Measurements(BenchOptions options, List<Subject> subjects, Progress progress) {
         this.options = options;
@@ -31,6 +32,7 @@ final class Measurements {
     }
 
     Results runAll(BrokerSubject broker, DockerClient docker) throws Exception {
+        this.broker = broker;
         warmUp();
         long stdoutBytes = options.stdoutMib() * 1024L * 1024;
         throughput("stdout tty=off", results.stdoutTtyOff, s -> s.stdout(stdoutBytes, false), stdoutBytes);
@@ -71,31 +73,47 @@ final class Measurements {
         for (int rep = 0; rep < reps; rep++) {
             for (int k = 0; k < n; k++) {
                 Subject s = subjects.get((rep + k) % n);
-                String own = s instanceof BrokerSubject ? BrokerSubject.THREAD_PREFIX
-                    : s instanceof DirectSubject ? DirectSubject.THREAD_PREFIX : null;
+                String own = ownThreads(s);
                 ThreadCpu.Sample before = own == null ? null : ThreadCpu.sample(own);
                 long processBefore = ThreadCpu.processCpuNanos();
+                double machineBefore = MachineCpu.busySeconds();
                 Subject.Transfer t = run.run(s);
+                double machineCpu = MachineCpu.busySeconds() - machineBefore;
                 long processCpu = ThreadCpu.processCpuNanos() - processBefore;
                 into.get(s.name())[rep] = t.mibPerSecond();
                 String cpuNote = "";
-                if (cpuBytes > 0 && own != null) {
-                    ThreadCpu.Sample after = ThreadCpu.sample(own);
-                    double ownPerGiB = after.cpuNanosSince(before) / 1e9 / (cpuBytes / GIB);
-                    double processPerGiB = processCpu / 1e9 / (cpuBytes / GIB);
-                    results.ownCpuPerGiB.computeIfAbsent(s.name(), x -> new double[reps])[rep] = ownPerGiB;
-                    results.processCpuPerGiB.computeIfAbsent(s.name(), x -> new double[reps])[rep] = processPerGiB;
-                    results.threadsDiedWhileSampled += after.diedSince(before);
-                    if (s instanceof BrokerSubject) {
-                        after.cpuNanosByNameSince(before).forEach((name, nanos) ->
-                            results.brokerCpuByThread.merge(name, nanos / 1e9, Double::sum));
+                if (cpuBytes > 0) {
+                    double gib = cpuBytes / GIB;
+                    if (machineBefore >= 0) {
+                        results.machineCpuPerGiB.computeIfAbsent(s.name(), x -> new double[reps])[rep] = machineCpu / gib;
+                        cpuNote = String.format(", machine %.2f s/GiB", machineCpu / gib);
                     }
-                    cpuNote = String.format(", own threads %.3f s/GiB, JVM %.3f s/GiB", ownPerGiB, processPerGiB);
+                    if (own != null) {
+                        ThreadCpu.Sample after = ThreadCpu.sample(own);
+                        double ownPerGiB = after.cpuNanosSince(before) / 1e9 / gib;
+                        double processPerGiB = processCpu / 1e9 / gib;
+                        results.ownCpuPerGiB.computeIfAbsent(s.name(), x -> new double[reps])[rep] = ownPerGiB;
+                        results.processCpuPerGiB.computeIfAbsent(s.name(), x -> new double[reps])[rep] = processPerGiB;
+                        results.threadsDiedWhileSampled += after.diedSince(before);
+                        if (s instanceof BrokerSubject) {
+                            after.cpuNanosByNameSince(before).forEach((name, nanos) ->
+                                results.brokerCpuByThread.merge(name, nanos / 1e9, Double::sum));
+                        }
+                        cpuNote += String.format(", JVM %.2f s/GiB, own threads %.3f s/GiB", processPerGiB, ownPerGiB);
+                    }
                 }
-                progress.say(String.format("%s %d/%d %-10s %8.1f MiB/s%s", label, rep + 1, reps, s.name(),
+                progress.say(String.format("%s %d/%d %-13s %8.1f MiB/s%s", label, rep + 1, reps, s.name(),
                     t.mibPerSecond(), cpuNote));
             }
         }
+    }
+
+    /** The thread-name prefix whose CPU is the column's own: the broker's for both broker columns. */
+    private static String ownThreads(Subject s) {
+        if (s instanceof BrokerSubject || s instanceof RawWsSubject) {
+            return BrokerSubject.THREAD_PREFIX;
+        }
+        return s instanceof DirectSubject ? DirectSubject.THREAD_PREFIX : null;
     }
 
     private void setup() throws Exception {
@@ -107,7 +125,12 @@ final class Measurements {
         for (int i = 0; i < count; i++) {
             for (int k = 0; k < n; k++) {
                 Subject s = subjects.get((i + k) % n);
+                long start = System.nanoTime();
                 results.setupNanos.get(s.name())[i] = s.setupTrue();
+                if (s instanceof BrokerSubject || s instanceof RawWsSubject) {
+                    results.setupToHandshakeNanos.computeIfAbsent(s.name(), x -> new long[count])[i] =
+                        broker.handshakeSeenAt() - start;
+                }
             }
             if ((i + 1) % Math.max(1, count / 4) == 0 || i + 1 == count) {
                 progress.say("setup " + (i + 1) + "/" + count);

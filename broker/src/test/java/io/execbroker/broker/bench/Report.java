@@ -5,22 +5,31 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Renders {@link Results} as one table (metric | broker | direct | docker CLI | broker/direct | target | verdict). */
+/**
+ * Renders {@link Results} as one table: metric | broker | direct | docker CLI [| broker raw WS] | broker/direct |
+ * target | verdict, then the values of every run.
+ */
 final class Report {
     private static final String BROKER = "broker";
     private static final String DIRECT = "direct";
     private static final String CLI = "docker CLI";
+    private static final String RAW = "broker raw WS";
     private static final String NONE = "-";
 
     private final BenchOptions options;
     private final Results r;
+    private final List<String> columns = new ArrayList<>(List.of(BROKER, DIRECT, CLI));
     private final List<String[]> rows = new ArrayList<>();
 
     private Report(BenchOptions options, Results results) {
         this.options = options;
         this.r = results;
+        if (results.stdoutTtyOff.containsKey(RAW)) {
+            columns.add(RAW);
+        }
     }
 
     /** Returns the table with a header of {@code context} lines and the per-run values under it. */
@@ -29,7 +38,10 @@ final class Report {
     }
 
     private String render(List<String> context) {
-        row("metric", BROKER, DIRECT, CLI, "broker/direct", "target", "verdict");
+        List<String> header = new ArrayList<>(List.of("metric"));
+        header.addAll(columns.stream().map(c -> c.equals(RAW) ? RAW + " (diag.)" : c).toList());
+        header.addAll(List.of("broker/direct", "target", "verdict"));
+        rows.add(header.toArray(String[]::new));
         int reps = options.reps();
         throughputRow("stdout tty=off, MiB/s (median of " + reps + ")", r.stdoutTtyOff);
         throughputRow("stdout tty=on, MiB/s (median of " + reps + ")", r.stdoutTtyOn);
@@ -48,11 +60,17 @@ final class Report {
         return out.toString();
     }
 
+    /** Adds metric | one cell per column | ratio | target | verdict. */
+    private void row(String metric, Function<String, String> cell, String ratio, String target, String verdict) {
+        List<String> cells = new ArrayList<>(List.of(metric));
+        columns.forEach(c -> cells.add(cell.apply(c)));
+        cells.addAll(List.of(ratio, target, verdict));
+        rows.add(cells.toArray(String[]::new));
+    }
+
     private void throughputRow(String metric, Map<String, double[]> values) {
-        double broker = Stats.median(values.get(BROKER));
-        double direct = Stats.median(values.get(DIRECT));
-        double ratio = broker / direct;
-        row(metric, f1(broker), f1(direct), values.containsKey(CLI) ? f1(Stats.median(values.get(CLI))) : NONE,
+        double ratio = Stats.median(values.get(BROKER)) / Stats.median(values.get(DIRECT));
+        row(metric, c -> values.containsKey(c) ? f1(Stats.median(values.get(c))) : NONE,
             String.format("%.2fx", ratio), ">= 0.95x direct", ratio >= 0.95 ? "PASS" : "FAIL");
     }
 
@@ -60,32 +78,34 @@ final class Report {
     private void latencyRow(String metric, Map<String, long[]> nanos, double p, double per, double slack, String unit) {
         double broker = Stats.percentile(nanos.get(BROKER), p) / per;
         double direct = Stats.percentile(nanos.get(DIRECT), p) / per;
-        String cli = nanos.containsKey(CLI) ? f1(Stats.percentile(nanos.get(CLI), p) / per) : NONE;
         String delta = String.format("%+.1f %s", broker - direct, unit);
         boolean targeted = !Double.isNaN(slack);
-        row(metric, f1(broker), f1(direct), cli, String.format("%.2fx", broker / direct),
-            targeted ? "<= direct + " + (slack == Math.rint(slack) ? String.valueOf((long) slack) : slack) + " " + unit
-                : NONE,
-            (targeted ? (broker <= direct + slack ? "PASS " : "FAIL ") : "info ") + "(" + delta + ")");
+        String target = targeted ? "<= direct + " + (long) slack + " " + unit : NONE;
+        String verdict = (targeted ? (broker <= direct + slack ? "PASS " : "FAIL ") : "info ") + "(" + delta + ")";
+        row(metric, c -> nanos.containsKey(c) ? f1(Stats.percentile(nanos.get(c), p) / per) : NONE,
+            String.format("%.2fx", broker / direct), target, verdict);
     }
 
     private void cpuRows() {
         double broker = Stats.median(r.ownCpuPerGiB.get(BROKER));
         double direct = Stats.median(r.ownCpuPerGiB.get(DIRECT));
-        row("CPU s/GiB, stdout tty=off, own threads", f3(broker), f3(direct), NONE,
+        row("CPU s/GiB, stdout tty=off, own threads", c -> median3(r.ownCpuPerGiB, c),
             String.format("%.2fx", broker / direct), "broker <= 0.6 s/GiB", broker <= 0.6 ? "PASS" : "FAIL");
-        double brokerJvm = Stats.median(r.processCpuPerGiB.get(BROKER));
-        double directJvm = Stats.median(r.processCpuPerGiB.get(DIRECT));
-        row("CPU s/GiB, same runs, whole JVM (+client,GC,JIT)", f3(brokerJvm), f3(directJvm), NONE,
-            String.format("%.2fx", brokerJvm / directJvm), NONE, "info");
+        row("CPU s/GiB, same runs, whole JVM (+client,GC,JIT)", c -> median3(r.processCpuPerGiB, c),
+            ratio(r.processCpuPerGiB), NONE, "info");
+        if (!r.machineCpuPerGiB.isEmpty()) {
+            row("CPU s/GiB, same runs, whole machine (/proc/stat)", c -> median3(r.machineCpuPerGiB, c),
+                ratio(r.machineCpuPerGiB), NONE, "info");
+        }
     }
 
     private void threadRows() {
         IdleSessions.Result t = r.threads;
-        row("broker threads: idle -> " + t.sessions() + " idle sessions", t.idle().broker() + " -> "
-            + t.duringSecond().broker(), NONE, NONE, NONE, "flat (no thread per session)", t.flat() ? "PASS" : "FAIL");
-        row("JVM threads (incl. bench client): idle -> " + t.sessions(), t.idle().jvm() + " -> "
-            + t.duringSecond().jvm(), NONE, NONE, NONE, NONE, "info");
+        row("broker threads: idle -> " + t.sessions() + " idle sessions",
+            c -> c.equals(BROKER) ? t.idle().broker() + " -> " + t.duringSecond().broker() : NONE, NONE,
+            "flat (no thread per session)", t.flat() ? "PASS" : "FAIL");
+        row("JVM threads (incl. bench client): idle -> " + t.sessions(),
+            c -> c.equals(BROKER) ? t.idle().jvm() + " -> " + t.duringSecond().jvm() : NONE, NONE, NONE, "info");
     }
 
     private void details(StringBuilder out) {
@@ -95,12 +115,11 @@ final class Report {
         detail(out, "stdin echo MiB/s", r.echo);
         detail(out, "CPU own threads s/GiB", r.ownCpuPerGiB);
         detail(out, "CPU whole JVM s/GiB", r.processCpuPerGiB);
-        for (String name : r.setupNanos.keySet()) {
-            out.append(String.format("  setup ms     %-10s %s%n", name, spread(r.setupNanos.get(name), 1e6)));
-        }
-        for (String name : r.rttNanos.keySet()) {
-            out.append(String.format("  RTT us       %-10s %s%n", name, spread(r.rttNanos.get(name), 1e3)));
-        }
+        detail(out, "CPU machine s/GiB", r.machineCpuPerGiB);
+        r.setupNanos.forEach((name, v) -> out.append(String.format("  %-22s %-13s %s%n", "setup ms", name, spread(v, 1e6))));
+        r.setupToHandshakeNanos.forEach((name, v) -> out.append(String.format("  %-22s %-13s %s%n",
+            "setup, to handshake ms", name, spread(v, 1e6))));
+        r.rttNanos.forEach((name, v) -> out.append(String.format("  %-22s %-13s %s%n", "RTT us", name, spread(v, 1e3))));
         double total = r.brokerCpuByThread.values().stream().mapToDouble(Double::doubleValue).sum();
         out.append(String.format("  broker thread CPU over the tty=off broker runs (%.2f s in all):%n", total));
         r.brokerCpuByThread.entrySet().stream()
@@ -119,7 +138,7 @@ final class Report {
     }
 
     private static void detail(StringBuilder out, String what, Map<String, double[]> values) {
-        values.forEach((name, v) -> out.append(String.format("  %-22s %-10s %s%n", what, name,
+        values.forEach((name, v) -> out.append(String.format("  %-22s %-13s %s%n", what, name,
             Arrays.stream(v).mapToObj(x -> String.format("%.3f", x)).collect(Collectors.joining("  ")))));
     }
 
@@ -129,8 +148,13 @@ final class Report {
             Stats.percentile(nanos, 100) / per);
     }
 
-    private void row(String... cells) {
-        rows.add(cells);
+    private static String median3(Map<String, double[]> values, String column) {
+        return values.containsKey(column) ? String.format("%.3f", Stats.median(values.get(column))) : NONE;
+    }
+
+    private static String ratio(Map<String, double[]> values) {
+        return values.containsKey(BROKER) && values.containsKey(DIRECT)
+            ? String.format("%.2fx", Stats.median(values.get(BROKER)) / Stats.median(values.get(DIRECT))) : NONE;
     }
 
     private String table() {
@@ -145,8 +169,8 @@ final class Report {
             String[] row = rows.get(j);
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < row.length; i++) {
-                String cell = i == 0 ? pad(row[i], width[i], false) : pad(row[i], width[i], i < 5);
-                line.append(i == 0 ? "" : " | ").append(cell);
+                boolean right = i > 0 && i <= columns.size() + 1;
+                line.append(i == 0 ? "" : " | ").append(pad(row[i], width[i], right));
             }
             out.append(line.toString().stripTrailing()).append('\n');
             if (j == 0) {
@@ -163,9 +187,5 @@ final class Report {
 
     private static String f1(double v) {
         return String.format("%.1f", v);
-    }
-
-    private static String f3(double v) {
-        return String.format("%.3f", v);
     }
 }

@@ -1,0 +1,156 @@
+package io.execbroker.broker.bench;
+
+import io.execbroker.protocol.frame.FrameType;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * One broker session over a bare Vert.x WebSocket client that speaks just enough of protocol v1 (stdin, end,
+ * stdout, resume, pause, stopped, error), on one event loop, with no copies or threads of its own: the same shape
+ * as {@link DirectExec}, so that comparing the two isolates the broker from the Java protocol client. A
+ * diagnostic, not the broker column. The stdout sink runs on the event loop.
+ */
+final class RawWsExec {
+    private static final int STDIN_CHUNK = 64 * 1024;
+
+    private final Context context;
+    private final Consumer<Buffer> stdout;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final StringBuffer otherOutput = new StringBuffer();
+    private WebSocket ws;
+    private boolean serverPaused;
+    private byte[] stdin;
+    private int stdinPos;
+
+    private RawWsExec(Context context, Consumer<Buffer> stdout) {
+        this.context = context;
+        this.stdout = stdout;
+    }
+
+    static RawWsExec start(Vertx vertx, WebSocketClient client, int port, List<String> argv, boolean tty,
+                           Consumer<Buffer> stdout) {
+        RawWsExec exec = new RawWsExec(vertx.getOrCreateContext(), stdout);
+        StringBuilder uri = new StringBuilder("/exec?tty=").append(tty);
+        argv.forEach(arg -> uri.append("&command=").append(URLEncoder.encode(arg, StandardCharsets.UTF_8)));
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+            .setURI(uri.toString()).addSubProtocol("exec-broker.v1");
+        exec.context.runOnContext(v -> client.connect(options).onComplete(ar -> {
+            if (ar.succeeded()) {
+                exec.onOpen(ar.result());
+            } else {
+                exec.fail(ar.cause());
+                exec.closed.complete(null);
+            }
+        }));
+        return exec;
+    }
+
+    private void onOpen(WebSocket socket) {
+        ws = socket;
+        ws.binaryMessageHandler(this::onMessage);
+        ws.closeHandler(v -> {
+            fail(new BenchException("session closed with " + ws.closeStatusCode() + " " + ws.closeReason()
+                + " and no exit code " + otherOutput));
+            closed.complete(null);
+        });
+        ws.exceptionHandler(this::fail);
+    }
+
+    private void onMessage(Buffer message) {
+        if (message.length() == 0) {
+            return;
+        }
+        int type = message.getByte(0) & 0xff;
+        if (type == FrameType.STDOUT.code()) {
+            stdout.accept(message.slice(1, message.length()));
+        } else if (type == FrameType.RESUME.code()) {
+            started.complete(null);
+            serverPaused = false;
+            pump();
+        } else if (type == FrameType.PAUSE.code()) {
+            serverPaused = true;
+        } else if (type == FrameType.STOPPED.code() && message.length() == 2) {
+            exitCode.complete(message.getByte(1) & 0xff);
+        } else {
+            otherOutput.append(message.slice(1, message.length()).toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    private void fail(Throwable cause) {
+        started.completeExceptionally(cause);
+        exitCode.completeExceptionally(cause);
+    }
+
+    CompletableFuture<Void> started() {
+        return started;
+    }
+
+    CompletableFuture<Integer> exitCode() {
+        return exitCode;
+    }
+
+    /** Completes once the WebSocket is closed. */
+    CompletableFuture<Void> closed() {
+        return closed;
+    }
+
+    String otherOutput() {
+        return otherOutput.toString();
+    }
+
+    /** Sends {@code data} as stdin messages of 64 KiB, honouring the write queue and the broker's pause; then end. */
+    void writeAllThenEnd(byte[] data) {
+        context.runOnContext(v -> {
+            stdin = data;
+            stdinPos = 0;
+            ws.drainHandler(x -> pump());
+            pump();
+        });
+    }
+
+    /** Sends from {@code stdinPos} on while allowed; the drain handler and resume call it again. */
+    private void pump() {
+        if (stdin == null) {
+            return;
+        }
+        while (stdinPos < stdin.length && !serverPaused && !ws.writeQueueFull()) {
+            int n = Math.min(STDIN_CHUNK, stdin.length - stdinPos);
+            ws.writeBinaryMessage(Buffer.buffer(n + 1).appendByte(FrameType.STDIN.codeByte())
+                .appendBytes(stdin, stdinPos, n));
+            stdinPos += n;
+        }
+        if (stdinPos >= stdin.length) {
+            stdin = null;
+            ws.writeBinaryMessage(Buffer.buffer(new byte[] {FrameType.END.codeByte()}));
+        }
+    }
+
+    void write(byte b) {
+        context.runOnContext(v -> ws.writeBinaryMessage(Buffer.buffer(new byte[] {FrameType.STDIN.codeByte(), b})));
+    }
+
+    void endStdin() {
+        context.runOnContext(v -> ws.writeBinaryMessage(Buffer.buffer(new byte[] {FrameType.END.codeByte()})));
+    }
+
+    /** Closes the session (the broker kills the process if it still runs). */
+    void close() {
+        context.runOnContext(v -> {
+            if (ws != null && !ws.isClosed()) {
+                ws.close();
+            }
+        });
+    }
+}
