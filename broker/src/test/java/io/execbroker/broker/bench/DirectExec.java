@@ -39,6 +39,8 @@ final class DirectExec {
     private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
     private final StringBuffer otherOutput = new StringBuffer();
     private ExecHandle handle;
+    private byte[] stdin;
+    private int stdinPos;
 
     private DirectExec(Context context, Consumer<Buffer> stdout) {
         this.context = context;
@@ -113,21 +115,28 @@ final class DirectExec {
 
     /** Writes {@code data} to stdin in 64 KiB chunks, waiting whenever the write queue is full, then ends stdin. */
     void writeAllThenEnd(byte[] data) {
-        context.runOnContext(v -> pump(data, 0));
+        context.runOnContext(v -> {
+            stdin = data;
+            stdinPos = 0;
+            // Drain may fire again after the last chunk (the queue filled up with it): pump() then does nothing.
+            handle.stream().drainHandler(x -> pump());
+            pump();
+        });
     }
 
-    private void pump(byte[] data, int from) {
-        ExecStream stream = handle.stream();
-        int pos = from;
-        while (pos < data.length && !stream.writeQueueFull()) {
-            int n = Math.min(STDIN_CHUNK, data.length - pos);
-            stream.write(Buffer.buffer(Arrays.copyOfRange(data, pos, pos + n)));
-            pos += n;
+    /** Writes from {@code stdinPos} on until the write queue is full; ends stdin after the last chunk. */
+    private void pump() {
+        if (stdin == null) {
+            return;
         }
-        if (pos < data.length) {
-            int next = pos;
-            stream.drainHandler(v -> pump(data, next));
-        } else {
+        ExecStream stream = handle.stream();
+        while (stdinPos < stdin.length && !stream.writeQueueFull()) {
+            int n = Math.min(STDIN_CHUNK, stdin.length - stdinPos);
+            stream.write(Buffer.buffer(Arrays.copyOfRange(stdin, stdinPos, stdinPos + n)));
+            stdinPos += n;
+        }
+        if (stdinPos >= stdin.length) {
+            stdin = null;
             stream.endStdin().onFailure(this::fail);
         }
     }
