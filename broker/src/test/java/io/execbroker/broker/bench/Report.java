@@ -104,7 +104,7 @@ final class Report {
         row("broker threads: idle -> " + t.sessions() + " idle sessions",
             c -> c.equals(BROKER) ? t.idle().broker() + " -> " + t.duringSecond().broker() : NONE, NONE,
             "flat (no thread per session)", t.flat() ? "PASS" : "FAIL");
-        row("JVM threads (incl. bench client): idle -> " + t.sessions(),
+        row("JVM threads (+ bench client's, GC'd late): idle -> " + t.sessions(),
             c -> c.equals(BROKER) ? t.idle().jvm() + " -> " + t.duringSecond().jvm() : NONE, NONE, NONE, "info");
     }
 
@@ -117,8 +117,15 @@ final class Report {
         detail(out, "CPU whole JVM s/GiB", r.processCpuPerGiB);
         detail(out, "CPU machine s/GiB", r.machineCpuPerGiB);
         r.setupNanos.forEach((name, v) -> out.append(String.format("  %-22s %-13s %s%n", "setup ms", name, spread(v, 1e6))));
-        r.setupToHandshakeNanos.forEach((name, v) -> out.append(String.format("  %-22s %-13s %s%n",
-            "setup, to handshake ms", name, spread(v, 1e6))));
+        r.setupToHandshakeNanos.forEach((name, v) -> {
+            long[] total = r.setupNanos.get(name);
+            long[] rest = new long[v.length];
+            for (int i = 0; i < v.length; i++) {
+                rest[i] = total[i] - v[i];
+            }
+            out.append(String.format("  %-22s %-13s %s%n", "setup: to handshake ms", name, spread(v, 1e6)));
+            out.append(String.format("  %-22s %-13s %s%n", "setup: handshake->exit", name, spread(rest, 1e6)));
+        });
         r.rttNanos.forEach((name, v) -> out.append(String.format("  %-22s %-13s %s%n", "RTT us", name, spread(v, 1e3))));
         double total = r.brokerCpuByThread.values().stream().mapToDouble(Double::doubleValue).sum();
         out.append(String.format("  broker thread CPU over the tty=off broker runs (%.2f s in all):%n", total));
