@@ -3,7 +3,9 @@ package io.execbroker.broker.session;
 import io.execbroker.broker.docker.ExecStream;
 import io.execbroker.broker.docker.StreamDemuxer;
 import io.execbroker.protocol.frame.FrameType;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.ServerWebSocket;
 
 import java.nio.charset.StandardCharsets;
@@ -107,7 +109,9 @@ final class OutputGate {
             return;
         }
         bytesOut += data.length();
-        Buffer message = Buffer.buffer(data.length() + 1).appendByte(type.codeByte()).appendBuffer(data);
+        // Type byte and payload side by side, not copied together: the payload is Docker's read as it came.
+        Buffer message = BufferInternal.buffer(Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(new byte[] {type.codeByte()}),
+            ((BufferInternal) data).getByteBuf()));
         ws.writeBinaryMessage(message);
         if (!wsFull && ws.writeQueueFull()) {
             wsFull = true;

@@ -45,13 +45,17 @@ final class ClientReceiver implements WebSocket.Listener {
     public CompletableFuture<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
         byte[] bytes = new byte[data.remaining()];
         data.get(bytes);
-        partial.writeBytes(bytes);
         if (!last) {
+            partial.writeBytes(bytes);
             webSocket.request(1);
             return null;
         }
-        byte[] message = partial.toByteArray();
-        partial.reset();
+        byte[] message = bytes;
+        if (partial.size() > 0) {
+            partial.writeBytes(bytes);
+            message = partial.toByteArray();
+            partial.reset();
+        }
         if (handle(message)) {
             webSocket.request(1);
         }
@@ -71,23 +75,22 @@ final class ClientReceiver implements WebSocket.Listener {
             return true;
         }
         int code = message[0] & 0xff;
-        byte[] payload = java.util.Arrays.copyOfRange(message, 1, message.length);
         if (code == FrameType.STDOUT.code()) {
-            return offer(stdout, payload);
+            return offer(stdout, message);
         } else if (code == FrameType.STDERR.code()) {
-            return offer(stderr, payload);
+            return offer(stderr, message);
         } else if (code == FrameType.RESUME.code()) {
             setServerPaused(false);
             started.complete(null);
         } else if (code == FrameType.PAUSE.code()) {
             pauses.incrementAndGet();
             setServerPaused(true);
-        } else if (code == FrameType.STOPPED.code() && payload.length == 1) {
-            exitCode.complete(payload[0] & 0xff);
+        } else if (code == FrameType.STOPPED.code() && message.length == 2) {
+            exitCode.complete(message[1] & 0xff);
         } else if (code == FrameType.SHUTDOWN.code()) {
             shutdown = true;
         } else if (code == FrameType.ERROR.code()) {
-            errors.add(new String(payload, StandardCharsets.UTF_8));
+            errors.add(new String(message, 1, message.length - 1, StandardCharsets.UTF_8));
         } else {
             errors.add("unknown message type from the server: " + code);
         }
@@ -98,8 +101,8 @@ final class ClientReceiver implements WebSocket.Listener {
      * Queues output for its reader; returns false when the reader lags. Under the lock that
      * {@link #readerCaughtUp} takes, so a reader that drains right after the offer cannot miss the flag.
      */
-    private synchronized boolean offer(OutputPipe pipe, byte[] payload) {
-        boolean more = pipe.offer(payload);
+    private synchronized boolean offer(OutputPipe pipe, byte[] message) {
+        boolean more = pipe.offer(message, 1);
         if (!more) {
             waitingForReader = true;
         }

@@ -55,8 +55,7 @@ public final class ExecClient implements AutoCloseable {
      */
     public static CompletableFuture<ExecClient> connect(URI uri, Options options) {
         ClientReceiver receiver = new ClientReceiver(options.highWaterBytes);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(options.connectTimeout).build();
-        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(options.connectTimeout);
+        WebSocket.Builder builder = options.httpClient.newWebSocketBuilder().connectTimeout(options.connectTimeout);
         List<String> subprotocols = new ArrayList<>();
         if (options.token != null) {
             if (options.tokenInSubprotocol) {
@@ -216,6 +215,11 @@ public final class ExecClient implements AutoCloseable {
         }
     }
 
+    /** The default JDK client, made on first use and shared (it is thread safe). */
+    private static final class SharedHttpClient {
+        static final HttpClient INSTANCE = HttpClient.newHttpClient();
+    }
+
     /** Client settings. Not thread safe; build one per connect. */
     public static final class Options {
         private String token;
@@ -225,6 +229,7 @@ public final class ExecClient implements AutoCloseable {
         private Boolean tty;
         private int highWaterBytes = 1024 * 1024;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private HttpClient httpClient = SharedHttpClient.INSTANCE;
 
         public static Options defaults() {
             return new Options();
@@ -267,6 +272,15 @@ public final class ExecClient implements AutoCloseable {
 
         public Options connectTimeout(Duration value) {
             this.connectTimeout = value;
+            return this;
+        }
+
+        /**
+         * The JDK client to open the WebSocket with (for TLS settings or a proxy). By default all sessions share
+         * one: a new {@code HttpClient} per session costs milliseconds and threads.
+         */
+        public Options httpClient(HttpClient value) {
+            this.httpClient = java.util.Objects.requireNonNull(value, "httpClient");
             return this;
         }
     }

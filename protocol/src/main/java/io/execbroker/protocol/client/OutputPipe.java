@@ -12,7 +12,10 @@ import java.util.ArrayDeque;
 final class OutputPipe extends InputStream {
     private final int highWater;
     private final Runnable onDrained;
-    private final ArrayDeque<byte[]> chunks = new ArrayDeque<>();
+    /** A received message and where its payload starts in it (after the type byte): no copy to cut it out. */
+    private record Chunk(byte[] bytes, int from) { }
+
+    private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
     private byte[] current;
     private int position;
     private long queued;
@@ -24,11 +27,14 @@ final class OutputPipe extends InputStream {
         this.onDrained = onDrained;
     }
 
-    /** Adds bytes; returns false when the pipe is now full: take no more until {@code onDrained} runs. */
-    synchronized boolean offer(byte[] bytes) {
-        if (bytes.length > 0) {
-            chunks.add(bytes);
-            queued += bytes.length;
+    /**
+     * Adds {@code bytes} from index {@code from} on (the array is kept, not copied); returns false when the pipe
+     * is now full: take no more until {@code onDrained} runs.
+     */
+    synchronized boolean offer(byte[] bytes, int from) {
+        if (bytes.length > from) {
+            chunks.add(new Chunk(bytes, from));
+            queued += bytes.length - from;
             notifyAll();
         }
         full = queued >= highWater;
@@ -62,11 +68,12 @@ final class OutputPipe extends InputStream {
                 }
             }
             if (current == null) {
-                current = chunks.poll();
-                position = 0;
-                if (current == null) {
+                Chunk next = chunks.poll();
+                if (next == null) {
                     return -1;
                 }
+                current = next.bytes();
+                position = next.from();
             }
             n = Math.min(length, current.length - position);
             System.arraycopy(current, position, buffer, offset, n);
