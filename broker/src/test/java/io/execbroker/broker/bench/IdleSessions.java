@@ -73,12 +73,9 @@ final class IdleSessions {
     }
 
     /** Waits until the broker has no session left and the container no process named {@code marker}. */
-    private static void awaitGone(BrokerSubject broker, DockerClient docker, String marker) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (broker.broker().sessions().active() > 0 || ContainerProcesses.running(docker, marker)) {
-            BenchException.check(System.nanoTime() < deadline, "sessions or '" + marker
-                + "' processes are still there 60 s after their sessions were closed");
-            Thread.sleep(200);
-        }
+    private static void awaitGone(BrokerSubject broker, DockerClient docker, String marker) {
+        org.awaitility.Awaitility.await("sessions and '" + marker + "' processes gone after their sessions closed")
+            .atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(200))
+            .until(() -> broker.broker().sessions().active() == 0 && !ContainerProcesses.running(docker, marker));
     }
 }
