@@ -1,0 +1,13 @@
+package io.execbroker.sample.http;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code POST /logout}: destroys the session; 204 whether or not anyone was signed in. */
+final class LogoutHandler implements Handler<RoutingContext> {
+    @Override
+    public void handle(RoutingContext ctx) {
+        ctx.session().destroy();
+        ctx.response().setStatusCode(204).end();
+    }
+}

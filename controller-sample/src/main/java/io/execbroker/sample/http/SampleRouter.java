@@ -1,0 +1,72 @@
+package io.execbroker.sample.http;
+
+import io.execbroker.sample.auth.Users;
+import io.execbroker.sample.token.JdbcTokenStore;
+import io.execbroker.sample.token.RsaSigningKey;
+import io.execbroker.sample.token.TokenIssuer;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.SessionHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.sstore.LocalSessionStore;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The app's routes. Machine endpoints ({@code /controller}, {@code /.well-known/jwks.json}) come first and get no
+ * session; everything else has a session cookie (HttpOnly, SameSite=Strict, Secure with TLS) and CSRF on POSTs.
+ * Static files come from {@code webroot/} on the class path.
+ */
+public final class SampleRouter {
+    /** Largest request body read (DoS protection: logins and token requests are tiny). */
+    public static final long MAX_BODY_BYTES = 16 * 1024;
+    public static final String SESSION_COOKIE = "sample.session";
+
+    /**
+     * The parts the routes need.
+     *
+     * @param tokenStore set in token mode: enables {@code /controller}
+     * @param brokerSecret set in token mode
+     * @param signingKey set in JWT mode: enables the JWKS
+     */
+    public record Parts(Users users, TokenIssuer issuer, Optional<JdbcTokenStore> tokenStore,
+                        Optional<String> brokerSecret, Optional<RsaSigningKey> signingKey, WorkerExecutor passwordWorker,
+                        URI brokerUrl, boolean secureCookie, Clock clock) {
+    }
+
+    private SampleRouter() {
+    }
+
+    public static Router create(Vertx vertx, Parts parts) {
+        Router router = Router.router(vertx);
+        router.route().failureHandler(new FailureHandler());
+        parts.tokenStore().ifPresent(store -> router.get("/controller")
+            .handler(new BrokerSecretHandler(parts.brokerSecret().orElseThrow()))
+            .handler(new ControllerHandler(store, parts.clock())));
+        parts.signingKey().ifPresent(key -> router.get("/.well-known/jwks.json").handler(ctx -> ctx.response()
+            .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "max-age=300")
+            .end(key.jwksJson())));
+
+        CsrfHandler csrf = new CsrfHandler(new SecureRandom());
+        router.route().handler(SessionHandler.create(LocalSessionStore.create(vertx))
+            .setSessionCookieName(SESSION_COOKIE)
+            .setCookieHttpOnlyFlag(true)
+            .setCookieSameSite(CookieSameSite.STRICT)
+            .setCookieSecureFlag(parts.secureCookie()));
+        router.route().method(HttpMethod.POST).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+            .handler(csrf);
+        router.post("/login").handler(new LoginHandler(parts.users(), parts.passwordWorker(), csrf));
+        router.post("/logout").handler(new LogoutHandler());
+        router.get("/api/me").handler(new MeHandler(parts.users(), csrf, parts.brokerUrl()));
+        router.post("/api/tokens").handler(new TokenRequestHandler(parts.users(), parts.issuer(), parts.brokerUrl()));
+        router.route("/*").handler(StaticHandler.create("webroot"));
+        return router;
+    }
+}

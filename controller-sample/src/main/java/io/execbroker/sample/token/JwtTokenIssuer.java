@@ -1,0 +1,66 @@
+package io.execbroker.sample.token;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTCreator;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.execbroker.protocol.grant.ExecGrant;
+import io.execbroker.protocol.grant.GrantJson;
+import io.vertx.core.Future;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Signs an RS256 JWT per grant (DESIGN.md §6): claim {@code exec} holds the grant JSON as an object, {@code jti} is
+ * random so the broker's replay cache makes it single-use, {@code exp} is now + TTL. Nothing is stored. Thread safe.
+ */
+public final class JwtTokenIssuer implements TokenIssuer {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final RsaSigningKey key;
+    private final Algorithm algorithm;
+    private final String audience;
+    private final Optional<String> issuer;
+    private final Clock clock;
+    private final Duration ttl;
+    private final SecureRandom random;
+
+    public JwtTokenIssuer(RsaSigningKey key, String audience, Optional<String> issuer, Clock clock, Duration ttl,
+                          SecureRandom random) {
+        this.key = key;
+        this.algorithm = Algorithm.RSA256(key.publicKey(), key.privateKey());
+        this.audience = audience;
+        this.issuer = issuer;
+        this.clock = clock;
+        this.ttl = ttl;
+        this.random = random;
+    }
+
+    @Override
+    public Future<IssuedToken> issue(ExecGrant grant) {
+        Map<String, Object> exec;
+        try {
+            exec = MAPPER.readValue(GrantJson.toJson(grant), new TypeReference<Map<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            return Future.failedFuture(e);
+        }
+        Instant now = clock.instant();
+        JWTCreator.Builder jwt = JWT.create()
+            .withKeyId(key.kid())
+            .withAudience(audience)
+            .withJWTId(OneTimeTokens.newToken(random))
+            .withIssuedAt(now)
+            .withExpiresAt(now.plus(ttl))
+            .withClaim("exec", exec);
+        grant.subject().ifPresent(jwt::withSubject);
+        issuer.ifPresent(jwt::withIssuer);
+        return Future.succeededFuture(new IssuedToken(jwt.sign(algorithm), ttl));
+    }
+}

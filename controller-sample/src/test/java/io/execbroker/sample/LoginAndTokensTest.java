@@ -1,0 +1,175 @@
+package io.execbroker.sample;
+
+import static io.execbroker.sample.SampleFixture.ALICE_PASSWORD;
+import static io.execbroker.sample.SampleFixture.await;
+import static io.execbroker.sample.SampleFixture.csrf;
+import static io.execbroker.sample.SampleFixture.login;
+import static io.execbroker.sample.SampleFixture.requestToken;
+import static io.execbroker.sample.SampleFixture.signIn;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClientSession;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LoginAndTokensTest {
+    @TempDir
+    Path dataDir;
+    SampleFixture app;
+
+    @BeforeEach
+    void start() {
+        app = new SampleFixture(dataDir, false);
+    }
+
+    @AfterEach
+    void stop() {
+        app.close();
+    }
+
+    @Test
+    void signsInWithTheRightPasswordAndSetsAStrictHttpOnlyCookie() {
+        WebClientSession browser = app.browser();
+
+        HttpResponse<Buffer> response = login(browser, "alice", ALICE_PASSWORD);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.bodyAsJsonObject().getString("user")).isEqualTo("alice");
+        assertThat(response.cookies()).anySatisfy(cookie -> assertThat(cookie)
+            .startsWith("sample.session=").containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict"));
+    }
+
+    @Test
+    void refusesAWrongPasswordAndAnUnknownUserWithTheSameAnswer() {
+        HttpResponse<Buffer> wrongPassword = login(app.browser(), "alice", "not-her-password");
+        HttpResponse<Buffer> unknownUser = login(app.browser(), "mallory", ALICE_PASSWORD);
+
+        assertThat(wrongPassword.statusCode()).isEqualTo(401);
+        assertThat(unknownUser.statusCode()).isEqualTo(401);
+        assertThat(unknownUser.bodyAsString()).isEqualTo(wrongPassword.bodyAsString())
+            .contains("wrong username or password");
+    }
+
+    @Test
+    void meListsTheSignedInUsersGrantsAndTheBrokerUrl() {
+        WebClientSession browser = app.browser();
+        signIn(browser, "alice", ALICE_PASSWORD);
+
+        JsonObject me = await(browser.get("/api/me").send()).bodyAsJsonObject();
+
+        assertThat(me.getString("user")).isEqualTo("alice");
+        assertThat(me.getString("brokerUrl")).isEqualTo("ws://127.0.0.1:8866/exec");
+        assertThat(me.getString("csrfToken")).isNotEmpty();
+        assertThat(me.getJsonArray("grants")).containsExactly(new JsonObject()
+            .put("container", "servertest").put("command", new JsonArray().add("/bin/sh")).put("tty", true)
+            .put("subject", "alice"));
+    }
+
+    @Test
+    void meBeforeLoginHasNoUserButACsrfToken() {
+        JsonObject me = await(app.browser().get("/api/me").send()).bodyAsJsonObject();
+
+        assertThat(me.getValue("user")).isNull();
+        assertThat(me.getJsonArray("grants")).isEmpty();
+        assertThat(me.getString("csrfToken")).isNotEmpty();
+    }
+
+    @Test
+    void refusesALoginWithoutCsrfTokenWith403() {
+        WebClientSession browser = app.browser();
+        csrf(browser);
+
+        HttpResponse<Buffer> response = await(browser.post("/login")
+            .sendJsonObject(new JsonObject().put("username", "alice").put("password", ALICE_PASSWORD)));
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.bodyAsString()).contains("CSRF");
+    }
+
+    @Test
+    void refusesATokenRequestWithoutOrWithAWrongCsrfTokenWith403() {
+        WebClientSession browser = app.browser();
+        signIn(browser, "alice", ALICE_PASSWORD);
+
+        HttpResponse<Buffer> without = await(browser.post("/api/tokens")
+            .sendJsonObject(new JsonObject().put("grantIndex", 0)));
+        HttpResponse<Buffer> wrong = requestToken(browser, "not-the-token", new JsonObject().put("grantIndex", 0));
+
+        assertThat(without.statusCode()).isEqualTo(403);
+        assertThat(wrong.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void theCsrfTokenOfBeforeLoginNoLongerWorksAfterIt() {
+        WebClientSession browser = app.browser();
+        String before = csrf(browser);
+        signIn(browser, "alice", ALICE_PASSWORD);
+
+        assertThat(requestToken(browser, before, new JsonObject().put("grantIndex", 0)).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void issuesATokenForOwnGrantByIndexOrByValue() {
+        WebClientSession browser = app.browser();
+        String csrf = signIn(browser, "alice", ALICE_PASSWORD);
+
+        HttpResponse<Buffer> byIndex = requestToken(browser, csrf, new JsonObject().put("grantIndex", 0));
+        HttpResponse<Buffer> byValue = requestToken(browser, csrf, new JsonObject().put("container", "servertest")
+            .put("command", new JsonArray().add("/bin/sh")).put("tty", true));
+
+        assertThat(byIndex.statusCode()).isEqualTo(200);
+        assertThat(byIndex.getHeader("Cache-Control")).isEqualTo("no-store");
+        JsonObject body = byIndex.bodyAsJsonObject();
+        assertThat(body.getString("token")).hasSizeGreaterThanOrEqualTo(22).matches("[A-Za-z0-9_-]+");
+        assertThat(body.getLong("expiresInSeconds")).isEqualTo(30L);
+        assertThat(body.getString("brokerUrl")).isEqualTo("ws://127.0.0.1:8866/exec");
+        assertThat(byValue.statusCode()).isEqualTo(200);
+        assertThat(byValue.bodyAsJsonObject().getString("token")).isNotEqualTo(body.getString("token"));
+    }
+
+    @Test
+    void refusesATokenForAGrantThatIsNotTheUsersWith403() {
+        WebClientSession browser = app.browser();
+        String csrf = signIn(browser, "alice", ALICE_PASSWORD);
+
+        HttpResponse<Buffer> bobsGrant = requestToken(browser, csrf, new JsonObject().put("container", "servertest")
+            .put("command", new JsonArray().add("ps").add("aux")).put("tty", false));
+        HttpResponse<Buffer> shellWithoutTty = requestToken(browser, csrf, new JsonObject()
+            .put("container", "servertest").put("command", new JsonArray().add("/bin/sh")).put("tty", false));
+        HttpResponse<Buffer> noSuchIndex = requestToken(browser, csrf, new JsonObject().put("grantIndex", 1));
+
+        assertThat(bobsGrant.statusCode()).isEqualTo(403);
+        assertThat(bobsGrant.bodyAsString()).contains("not one of the grants of alice");
+        assertThat(shellWithoutTty.statusCode()).isEqualTo(403);
+        assertThat(noSuchIndex.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void refusesATokenRequestBeforeLoginWith401() {
+        WebClientSession browser = app.browser();
+
+        HttpResponse<Buffer> response = requestToken(browser, csrf(browser), new JsonObject().put("grantIndex", 0));
+
+        assertThat(response.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void logoutEndsTheSession() {
+        WebClientSession browser = app.browser();
+        String csrf = signIn(browser, "alice", ALICE_PASSWORD);
+
+        HttpResponse<Buffer> logout = await(browser.post("/logout").putHeader("X-CSRF-Token", csrf).send());
+
+        assertThat(logout.statusCode()).isEqualTo(204);
+        assertThat(await(browser.get("/api/me").send()).bodyAsJsonObject().getValue("user")).isNull();
+    }
+}
