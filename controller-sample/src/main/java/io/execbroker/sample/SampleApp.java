@@ -27,7 +27,7 @@ public final class SampleApp implements Callable<Integer> {
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", description = "host:port (default: ${DEFAULT-VALUE})")
     String listen;
 
-    @Option(names = "--users", required = true, description = "users file: names, password hashes and grants")
+    @Option(names = "--users", description = "users file: names, password hashes and grants (required to serve)")
     Path usersFile;
 
     @Option(names = "--data-dir", defaultValue = "data", description = "directory of the H2 token database")
@@ -68,7 +68,15 @@ public final class SampleApp implements Callable<Integer> {
     boolean secureCookie;
 
     public static void main(String[] args) {
-        int code = new CommandLine(new SampleApp()).execute(args);
+        int code = new CommandLine(new SampleApp())
+            .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                if (!(e instanceof IllegalArgumentException)) {
+                    throw e;
+                }
+                commandLine.getErr().println("controller-sample: " + e.getMessage());
+                return 2;
+            })
+            .execute(args);
         if (code != 0) {
             System.exit(code);
         }
@@ -76,6 +84,9 @@ public final class SampleApp implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (usersFile == null) {
+            throw new IllegalArgumentException("--users: missing (expected: the users file, see README.md)");
+        }
         SampleConfig config = config();
         Users users = UsersFile.load(usersFile);
         Vertx vertx = Vertx.vertx();

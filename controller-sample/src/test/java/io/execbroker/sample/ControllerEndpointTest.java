@@ -124,6 +124,16 @@ class ControllerEndpointTest {
     }
 
     @Test
+    void startsAgainOnTheSameDatabaseAndStillRedeemsItsTokens() {
+        String token = app.aliceToken();
+        app.close();
+
+        app = new SampleFixture(dataDir, false);
+
+        assertThat(await(app.redeem(BROKER_SECRET, token, NONE)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void redeemsATokenExactlyOnceUnderFiftyConcurrentRequests() {
         String token = app.aliceToken();
 
