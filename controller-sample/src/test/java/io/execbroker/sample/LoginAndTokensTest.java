@@ -8,6 +8,7 @@ import static io.execbroker.sample.SampleFixture.requestToken;
 import static io.execbroker.sample.SampleFixture.signIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,6 +47,26 @@ class LoginAndTokensTest {
         assertThat(response.bodyAsJsonObject().getString("user")).isEqualTo("alice");
         assertThat(response.cookies()).anySatisfy(cookie -> assertThat(cookie)
             .startsWith("sample.session=").containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict"));
+    }
+
+    @Test
+    void signsInWithAFormCarryingTheCsrfTokenAsAField() {
+        WebClientSession browser = app.browser();
+        MultiMap form = MultiMap.caseInsensitiveMultiMap().add("username", "alice").add("password", ALICE_PASSWORD)
+            .add("_csrf", csrf(browser));
+
+        HttpResponse<Buffer> response = await(browser.post("/login").sendForm(form));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.bodyAsJsonObject().getString("user")).isEqualTo("alice");
+    }
+
+    @Test
+    void servesStaticFilesFromTheWebrootOnTheClassPath() {
+        HttpResponse<Buffer> response = await(app.browser().get("/static-check.txt").send());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.bodyAsString()).isEqualTo("served from the class path\n");
     }
 
     @Test
