@@ -313,6 +313,11 @@ export class ExecClient {
     return this._queuedBytes;
   }
 
+  /** True once end() was called: later writes are dropped. */
+  get stdinEnded() {
+    return this._ended;
+  }
+
   /** True while the broker said pause (or has not said its first resume). */
   get remotePaused() {
     return this._remotePaused;

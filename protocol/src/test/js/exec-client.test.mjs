@@ -242,7 +242,9 @@ describe('connection', () => {
     client.resize(24, 80);
     client.write('a');
     client.write(new Uint8Array([0x00, 0xff]));
+    assert.equal(client.stdinEnded, false);
     client.end();
+    assert.equal(client.stdinEnded, true);
     assert.equal(client.write('late'), false, 'stdin after end is dropped');
     assert.deepEqual(ws.sent, []);
     ws.open();
