@@ -1,0 +1,67 @@
+// The start page: the login form when signed out, the user's grants when signed in.
+
+function cookie(name) {
+  const match = document.cookie.split('; ').find((c) => c.startsWith(name + '='));
+  return match ? decodeURIComponent(match.slice(name.length + 1)) : '';
+}
+
+function setCsrf(token) {
+  for (const input of document.querySelectorAll('input[name="X-XSRF-TOKEN"]')) {
+    input.value = token;
+  }
+}
+
+function cell(row, text) {
+  const td = document.createElement('td');
+  td.textContent = text;
+  row.append(td);
+  return td;
+}
+
+function showGrants(grants) {
+  const table = document.getElementById('grants');
+  const body = table.querySelector('tbody');
+  grants.forEach((grant, index) => {
+    const row = document.createElement('tr');
+    cell(row, grant.container ?? grant.containerName ?? '');
+    cell(row, Array.isArray(grant.command) ? grant.command.join(' ') : (grant.command ?? ''));
+    cell(row, grant.tty === undefined ? '' : grant.tty ? 'yes' : 'no');
+    const link = document.createElement('a');
+    link.href = '/terminal.html?grant=' + index;
+    link.textContent = 'Open terminal';
+    cell(row, '').append(link);
+    body.append(row);
+  });
+  table.hidden = grants.length === 0;
+  document.getElementById('no-grants').hidden = grants.length !== 0;
+}
+
+async function main() {
+  const message = document.getElementById('message');
+  const params = new URLSearchParams(location.search);
+  if (params.has('error')) {
+    message.textContent = 'Sign-in failed: wrong username or password.';
+  }
+  let me = null;
+  let status = 0;
+  try {
+    const response = await fetch('/api/me', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    status = response.status;
+    me = await response.json().catch(() => null);
+  } catch (e) {
+    message.textContent = 'The app cannot be reached: ' + e.message;
+    return;
+  }
+  setCsrf(me?.csrfToken || cookie('XSRF-TOKEN'));
+  if (status === 200 && me) {
+    document.getElementById('username').textContent = me.username ?? '';
+    showGrants(Array.isArray(me.grants) ? me.grants : []);
+    document.getElementById('account').hidden = false;
+  } else if (status === 401) {
+    document.getElementById('login').hidden = false;
+  } else {
+    message.textContent = 'Could not read your account (HTTP ' + status + ').';
+  }
+}
+
+main();
