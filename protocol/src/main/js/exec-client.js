@@ -189,12 +189,16 @@ export function decodeServerMessage(message) {
  * refused handshake (any HTTP status) as 1006 without the status.
  */
 export function describeClose(code, { opened = true, exitCode = null, closedByClient = false } = {}) {
+  if (closedByClient && (exitCode === null || exitCode === undefined)
+      && (code === CloseCode.NORMAL || code === CloseCode.NO_STATUS || code === CloseCode.ABNORMAL)) {
+    return 'the session was closed by this page';
+  }
   switch (code) {
     case CloseCode.NORMAL:
       if (exitCode !== null && exitCode !== undefined) {
         return `the process exited with code ${exitCode}`;
       }
-      return closedByClient ? 'the session was closed by this page' : 'the session ended';
+      return 'the session ended';
     case CloseCode.GOING_AWAY:
       return 'the broker is stopping; the process was stopped';
     case CloseCode.PROTOCOL_ERROR:
@@ -212,7 +216,7 @@ export function describeClose(code, { opened = true, exitCode = null, closedByCl
     case CloseCode.OPERATOR:
       return 'the session was ended by an operator';
     case CloseCode.NO_STATUS:
-      return closedByClient ? 'the session was closed by this page' : 'the connection was closed without a status';
+      return 'the connection was closed without a status';
     case CloseCode.ABNORMAL:
       return opened
         ? 'the connection to the broker was lost'

@@ -359,6 +359,12 @@ describe('connection', () => {
     client.close();
     assert.deepEqual(ws.closeCalls, [1000]);
   });
+  test('close() before the socket opened is not reported as a refusal', () => {
+    const { ws, events, client } = session();
+    client.close();
+    ws.serverClose(1006, '', false);
+    assert.equal(events[0][1].message, 'the session was closed by this page');
+  });
   test('the class can be used directly, callbacks set as properties', () => {
     const client = new ExecClient('ws://h/exec', { WebSocket: FakeWebSocket });
     const ws = FakeWebSocket.instances.at(-1);
