@@ -77,7 +77,7 @@ function element(id) {
 const json = (status, body) => ({ ok: status >= 200 && status < 300, status, statusText: '', json: async () => body });
 
 const ME = {
-  username: 'alice',
+  user: 'alice',
   csrfToken: 'csrf-1',
   grants: [
     { container: 'servertest', command: ['ps', 'aux'], tty: false },
@@ -122,7 +122,7 @@ test('asks for a token with the CSRF header and connects with it in the subproto
   assert.equal(me.url, '/api/me');
   assert.equal(tokens.url, '/api/tokens');
   assert.equal(tokens.init.method, 'POST');
-  assert.equal(tokens.init.headers['X-XSRF-TOKEN'], 'csrf-1');
+  assert.equal(tokens.init.headers['X-CSRF-Token'], 'csrf-1');
   assert.equal(tokens.init.headers['Content-Type'], 'application/json');
   assert.deepEqual(JSON.parse(tokens.init.body), { grantIndex: 1 });
   assert.equal(page.ws.url, 'ws://broker.test:8866/exec?tty=true');

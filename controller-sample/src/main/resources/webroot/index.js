@@ -6,7 +6,7 @@ function cookie(name) {
 }
 
 function setCsrf(token) {
-  for (const input of document.querySelectorAll('input[name="X-XSRF-TOKEN"]')) {
+  for (const input of document.querySelectorAll('input[name="_csrf"]')) {
     input.value = token;
   }
 }
@@ -53,15 +53,39 @@ async function main() {
     return;
   }
   setCsrf(me?.csrfToken || cookie('XSRF-TOKEN'));
-  if (status === 200 && me) {
-    document.getElementById('username').textContent = me.username ?? '';
+  if (status === 200 && me && me.user) {
+    document.getElementById('username').textContent = me.user;
     showGrants(Array.isArray(me.grants) ? me.grants : []);
     document.getElementById('account').hidden = false;
-  } else if (status === 401) {
+  } else if (status === 401 || (status === 200 && me && !me.user)) {
     document.getElementById('login').hidden = false;
   } else {
     message.textContent = 'Could not read your account (HTTP ' + status + ').';
   }
+}
+
+/** Posts a form with fetch (the app answers JSON), then shows the outcome on this page. */
+function postForm(form, onOk) {
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const response = await fetch(form.action, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { Accept: 'application/json' },
+      body: new URLSearchParams(new FormData(form)),
+    });
+    if (response.ok) {
+      onOk();
+    } else {
+      document.getElementById('message').textContent = response.status === 401
+        ? 'Sign-in failed: wrong username or password.'
+        : 'The request failed (HTTP ' + response.status + ').';
+    }
+  });
+}
+
+for (const form of document.querySelectorAll('form[method="post"]')) {
+  postForm(form, () => location.replace('/index.html'));
 }
 
 main();

@@ -59,6 +59,9 @@ async function fetchSession(grantIndex) {
     throw new PageError('error', 'Could not read your account: ' + (await errorText(meResponse)));
   }
   const me = await meResponse.json();
+  if (!me.user) {
+    throw new PageError('refused', 'You are not signed in.', true);
+  }
   const grant = Array.isArray(me.grants) ? me.grants[grantIndex] : undefined;
   const tokenResponse = await fetch('/api/tokens', {
     method: 'POST',
@@ -66,7 +69,7 @@ async function fetchSession(grantIndex) {
     headers: {
       'Content-Type': 'application/json',
       Accept: 'application/json',
-      'X-XSRF-TOKEN': me.csrfToken ?? '',
+      'X-CSRF-Token': me.csrfToken ?? '',
     },
     body: JSON.stringify({ grantIndex }),
   });
