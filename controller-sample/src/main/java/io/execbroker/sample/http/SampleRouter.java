@@ -66,9 +66,10 @@ public final class SampleRouter {
         router.post("/logout").handler(new LogoutHandler());
         router.get("/api/me").handler(new MeHandler(parts.users(), csrf, parts.brokerUrl()));
         router.post("/api/tokens").handler(new TokenRequestHandler(parts.users(), parts.issuer(), parts.brokerUrl()));
-        // The browser client from the protocol jar and the xterm.js WebJars, both under META-INF/resources.
-        router.route("/exec-broker/*").handler(StaticHandler.create("META-INF/resources"));
-        router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources"));
+        // The browser client from the protocol jar and the xterm.js WebJars, both under META-INF/resources
+        // (a StaticHandler on a /prefix/* route looks up the path after the prefix).
+        router.route("/exec-broker/*").handler(StaticHandler.create("META-INF/resources/exec-broker"));
+        router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
         router.route("/*").handler(StaticHandler.create("webroot"));
         return router;
     }
