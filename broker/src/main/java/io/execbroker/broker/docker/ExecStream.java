@@ -22,6 +22,7 @@ public final class ExecStream {
     private final boolean tty;
     private final StreamDemuxer demuxer;
     private OutputHandler output = (stream, chunk) -> { };
+    private Handler<Throwable> failure = e -> { };
     /** Bytes that came in the same read as the 101 head: the start of the stream. */
     private Buffer pending;
 
@@ -86,10 +87,12 @@ public final class ExecStream {
 
     /**
      * Sets the output handler and the end handler, then starts reading. {@code onEnd} runs once when Docker
-     * closes the stream (the process exited, or the daemon went away); {@code onError} with a read failure.
+     * closes the stream (the process exited, or the daemon went away); {@code onError} with a read failure or a
+     * corrupt stream, after which the stream is closed.
      */
     public void start(OutputHandler onOutput, Handler<Void> onEnd, Handler<Throwable> onError) {
         this.output = onOutput;
+        this.failure = onError;
         socket.exceptionHandler(onError);
         socket.endHandler(onEnd);
         socket.handler(this::read);
@@ -103,8 +106,13 @@ public final class ExecStream {
     private void read(Buffer data) {
         if (tty) {
             output.handle(StreamDemuxer.Stream.STDOUT, data);
-        } else {
+            return;
+        }
+        try {
             demuxer.feed(data);
+        } catch (IllegalStateException corrupt) {
+            socket.close();
+            failure.handle(corrupt);
         }
     }
 

@@ -136,7 +136,7 @@ public final class ExecSession {
         state = State.RUNNING;
         send(Frame.of(FrameType.RESUME));
         output.attach(handle.stream());
-        handle.stream().start(output::accept, v -> onStreamEnd(), e -> LOG.debug("exec stream failed: {}", e.toString()));
+        handle.stream().start(output::accept, v -> onStreamEnd(), this::onStreamFailure);
         input.attach(handle);
     }
 
@@ -202,6 +202,13 @@ public final class ExecSession {
             }
             // failed to start: keep holding Docker's message; the stream ends next and onStreamEnd reports it
         });
+    }
+
+    /** The Docker stream broke (read error, corrupt framing): the exit code cannot be trusted, so 1011. */
+    private void onStreamFailure(Throwable failure) {
+        if (state == State.RUNNING || state == State.EXITING) {
+            fail("exec stream failed: " + DockerErrors.describe(failure));
+        }
     }
 
     private void onStreamEnd() {

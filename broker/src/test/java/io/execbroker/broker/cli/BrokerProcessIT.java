@@ -84,12 +84,17 @@ class BrokerProcessIT {
 
     @Test
     void execCommandWithARefusedTokenSaysWhyAndExits125() throws Exception {
-        Process exec = new ProcessBuilder(java(), "-jar", JAR.toString(), "exec", wsUrl(), "--token", "wrong", "--", "true")
+        String duration = ContainerProcesses.uniqueSleep();
+        java.util.Set<String> execsBefore = execIds();
+        Process exec = new ProcessBuilder(java(), "-jar", JAR.toString(), "exec", wsUrl(), "--token", "wrong", "--",
+            "sleep", duration)
             .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         String stderr = readAll(exec.getErrorStream());
         assertThat(exec.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(exec.exitValue()).isEqualTo(ExecCommand.SESSION_FAILED);
         assertThat(stderr).contains("HTTP 403");
+        assertThat(ContainerProcesses.running(docker, "sleep " + duration)).as("the controller's 403 runs nothing").isFalse();
+        assertThat(execIds()).as("no exec was created").isSubsetOf(execsBefore);
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(auditFile).contains("\"outcome\":\"denied\""));
         assertThat(Files.readString(auditFile)).contains("\"status\":403").doesNotContain("wrong");
         assertThat(String.join("\n", brokerLog)).doesNotContain("wrong").doesNotContain(TestController.GOOD_TOKEN);
@@ -109,6 +114,12 @@ class BrokerProcessIT {
         assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(broker.exitValue()).as("broker exit status; log:%n%s", String.join("\n", brokerLog)).isZero();
         assertThat(ContainerProcesses.running(docker, "sleep " + duration)).isFalse();
+    }
+
+    /** Returns the ids of the execs Docker still knows in the fixture container. */
+    private java.util.Set<String> execIds() {
+        List<String> ids = docker.inspectContainerCmd(DockerFixture.CONTAINER).exec().getExecIds();
+        return ids == null ? java.util.Set.of() : java.util.Set.copyOf(ids);
     }
 
     private String wsUrl() {

@@ -12,12 +12,12 @@ import io.execbroker.broker.policy.TtyRule;
 import io.execbroker.broker.testing.BrokerHarness;
 import io.execbroker.broker.testing.ContainerProcesses;
 import io.execbroker.broker.testing.DockerFixture;
+import io.execbroker.broker.testing.RawHandshake;
 import io.execbroker.protocol.client.ExecClient;
 import io.execbroker.protocol.grant.ExecGrant;
 import io.vertx.core.Future;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -132,25 +132,7 @@ class HandshakeIT {
         assertThat(raw("/exec?command=true", "Authorization: Bearer " + TOKEN)).startsWith("HTTP/1.1 101 ");
     }
 
-    /** Sends a WebSocket handshake with extra header lines on a plain socket; returns the response head and body. */
     private String raw(String target, String... headers) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", broker.port())) {
-            socket.setSoTimeout(10_000);
-            StringBuilder request = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n");
-            for (String header : headers) {
-                request.append(header).append("\r\n");
-            }
-            socket.getOutputStream().write(request.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
-            byte[] buffer = new byte[4096];
-            int n = socket.getInputStream().read(buffer);
-            String response = new String(buffer, 0, Math.max(n, 0), StandardCharsets.UTF_8);
-            if (!response.startsWith("HTTP/1.1 101") && !response.contains("}")) {
-                n = socket.getInputStream().read(buffer);
-                response += n > 0 ? new String(buffer, 0, n, StandardCharsets.UTF_8) : "";
-            }
-            return response;
-        }
+        return RawHandshake.send(broker.port(), target, headers);
     }
 }

@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.execbroker.broker.config.SessionLimits;
 import io.execbroker.broker.testing.BrokerHarness;
 import io.execbroker.broker.testing.ContainerProcesses;
+import io.execbroker.broker.testing.RawHandshake;
 import io.execbroker.protocol.client.ExecClient;
 import io.execbroker.protocol.frame.CloseCodes;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -44,7 +44,7 @@ class SessionLimitsIT {
         ExecClient first = broker.exec("sleep", firstDuration);
         first.started().orTimeout(30, TimeUnit.SECONDS).join();
 
-        String response = rawHandshake(broker.port(), "/exec?command=sleep&command=" + refusedDuration);
+        String response = RawHandshake.send(broker.port(), "/exec?command=sleep&command=" + refusedDuration);
         assertThat(response).startsWith("HTTP/1.1 503 ");
         assertThat(response).contains("application/json").contains("{\"error\":\"Too many sessions active!\"}");
         assertThat(ContainerProcesses.running(broker.docker(), "sleep " + refusedDuration)).isFalse();
@@ -143,7 +143,7 @@ class SessionLimitsIT {
             Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofMillis(300)));
         String duration = ContainerProcesses.uniqueSleep();
         try (Socket silent = new Socket("127.0.0.1", broker.port())) {
-            silent.getOutputStream().write(handshake("/exec?command=sleep&command=" + duration));
+            silent.getOutputStream().write(RawHandshake.request("/exec?command=sleep&command=" + duration));
             await().atMost(Duration.ofSeconds(10)).until(() -> ContainerProcesses.running(broker.docker(), "sleep " + duration));
             // The socket stays open but never answers a ping: the broker must notice and end the session.
             await().atMost(Duration.ofSeconds(10)).until(() -> !ContainerProcesses.running(broker.docker(), "sleep " + duration));
@@ -173,30 +173,5 @@ class SessionLimitsIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> ContainerProcesses.running(broker.docker(), "sleep " + duration));
         client.close();
         await().atMost(Duration.ofSeconds(10)).until(() -> !ContainerProcesses.running(broker.docker(), "sleep " + duration));
-    }
-
-    private static byte[] handshake(String target) {
-        return ("GET " + target + " HTTP/1.1\r\n"
-            + "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-            .getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** Sends a WebSocket handshake on a plain socket and returns the whole HTTP response. */
-    static String rawHandshake(int port, String target) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
-            socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(handshake(target));
-            byte[] buffer = new byte[4096];
-            StringBuilder response = new StringBuilder();
-            int n;
-            while ((n = socket.getInputStream().read(buffer)) > 0) {
-                response.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-                if (response.indexOf("}") > 0) {
-                    break;
-                }
-            }
-            return response.toString();
-        }
     }
 }

@@ -28,7 +28,11 @@ final class ClientReceiver implements WebSocket.Listener {
     private boolean serverPaused;
     private boolean waitingForReader;
 
-    ClientReceiver(int highWater) {
+    /** Largest message taken from the server; a larger one ends the session (the peer is broken). */
+    private final int maxMessageBytes;
+
+    ClientReceiver(int highWater, int maxMessageBytes) {
+        this.maxMessageBytes = maxMessageBytes;
         stdout = new OutputPipe(highWater, this::readerCaughtUp);
         stderr = new OutputPipe(highWater, this::readerCaughtUp);
     }
@@ -43,6 +47,13 @@ final class ClientReceiver implements WebSocket.Listener {
 
     @Override
     public CompletableFuture<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        if (partial.size() + data.remaining() > maxMessageBytes) {
+            partial.reset();
+            errors.add("message from the server larger than " + maxMessageBytes + " bytes");
+            webSocket.abort();
+            finish(1009, "message too big", null);
+            return null;
+        }
         byte[] bytes = new byte[data.remaining()];
         data.get(bytes);
         if (!last) {

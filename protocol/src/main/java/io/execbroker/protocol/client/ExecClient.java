@@ -3,6 +3,7 @@ package io.execbroker.protocol.client;
 import io.execbroker.protocol.codec.FrameEncoder;
 import io.execbroker.protocol.frame.Frame;
 import io.execbroker.protocol.frame.FrameType;
+import io.execbroker.protocol.frame.ProtocolLimits;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -54,7 +55,7 @@ public final class ExecClient implements AutoCloseable {
      * broker refuses the handshake.
      */
     public static CompletableFuture<ExecClient> connect(URI uri, Options options) {
-        ClientReceiver receiver = new ClientReceiver(options.highWaterBytes);
+        ClientReceiver receiver = new ClientReceiver(options.highWaterBytes, ProtocolLimits.DEFAULT_MAX_MESSAGE_BYTES);
         WebSocket.Builder builder = options.httpClient.newWebSocketBuilder().connectTimeout(options.connectTimeout);
         List<String> subprotocols = new ArrayList<>();
         if (options.token != null) {
