@@ -13,9 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -24,27 +22,17 @@ import java.util.function.Consumer;
  * {@code ExecSession} polls it. The stdout sink runs on the event loop; every other method may be called from
  * any thread.
  */
-final class DirectExec {
+final class DirectExec extends BenchExec {
     /** As {@code ExecSession}: inspect until the process has exited, every 10 ms, at most 50 times. */
     private static final int EXIT_POLLS = 50;
     private static final long EXIT_POLL_MILLIS = 10;
     /** The broker sets the same stdin write queue on its exec streams. */
     private static final int STDIN_QUEUE_BYTES = SessionLimits.DEFAULTS.pendingStdinBytes();
-    /** The protocol client sends stdin in messages of this size. */
-    private static final int STDIN_CHUNK = 64 * 1024;
 
-    private final Context context;
-    private final Consumer<Buffer> stdout;
-    private final CompletableFuture<Void> started = new CompletableFuture<>();
-    private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
-    private final StringBuffer otherOutput = new StringBuffer();
     private ExecHandle handle;
-    private byte[] stdin;
-    private int stdinPos;
 
     private DirectExec(Context context, Consumer<Buffer> stdout) {
-        this.context = context;
-        this.stdout = stdout;
+        super(context, stdout);
     }
 
     /** Creates and starts {@code argv} in {@code servertest}; returns at once. */
@@ -94,64 +82,34 @@ final class DirectExec {
         });
     }
 
-    private void fail(Throwable cause) {
-        started.completeExceptionally(cause);
-        exitCode.completeExceptionally(cause);
+    @Override
+    protected boolean canWrite() {
+        return !handle.stream().writeQueueFull();
     }
 
-    /** Completes once Docker answered 101: the process runs. */
-    CompletableFuture<Void> started() {
-        return started;
+    @Override
+    protected void onDrain(Runnable pump) {
+        handle.stream().drainHandler(x -> pump.run());
     }
 
-    CompletableFuture<Integer> exitCode() {
-        return exitCode;
+    @Override
+    protected void sendStdin(byte[] bytes, int offset, int length) {
+        handle.stream().write(Buffer.buffer(length).appendBytes(bytes, offset, length));
     }
 
-    /** Stderr and Docker's own error text, for messages. */
-    String otherOutput() {
-        return otherOutput.toString();
+    @Override
+    protected void sendEnd() {
+        handle.stream().endStdin().onFailure(this::fail);
     }
 
-    /** Writes {@code data} to stdin in 64 KiB chunks, waiting whenever the write queue is full, then ends stdin. */
-    void writeAllThenEnd(byte[] data) {
-        context.runOnContext(v -> {
-            stdin = data;
-            stdinPos = 0;
-            // Drain may fire again after the last chunk (the queue filled up with it): pump() then does nothing.
-            handle.stream().drainHandler(x -> pump());
-            pump();
-        });
+    @Override
+    protected void finish() {
+        // the process exited and Docker closed the stream: nothing to let go of
     }
 
-    /** Writes from {@code stdinPos} on until the write queue is full; ends stdin after the last chunk. */
-    private void pump() {
-        if (stdin == null) {
-            return;
-        }
-        ExecStream stream = handle.stream();
-        while (stdinPos < stdin.length && !stream.writeQueueFull()) {
-            int n = Math.min(STDIN_CHUNK, stdin.length - stdinPos);
-            stream.write(Buffer.buffer(Arrays.copyOfRange(stdin, stdinPos, stdinPos + n)));
-            stdinPos += n;
-        }
-        if (stdinPos >= stdin.length) {
-            stdin = null;
-            stream.endStdin().onFailure(this::fail);
-        }
-    }
-
-    /** Writes one byte to stdin. */
-    void write(byte b) {
-        context.runOnContext(v -> handle.stream().write(Buffer.buffer(new byte[] {b})));
-    }
-
-    void endStdin() {
-        context.runOnContext(v -> handle.stream().endStdin().onFailure(this::fail));
-    }
-
-    /** Closes the stream and kills the process if it still runs (after a failure). */
-    void terminate() {
+    /** Closes the stream and kills the process if it still runs. */
+    @Override
+    protected void abort() {
         context.runOnContext(v -> {
             if (handle != null) {
                 handle.terminate();

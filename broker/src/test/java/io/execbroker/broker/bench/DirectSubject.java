@@ -17,8 +17,7 @@ import io.vertx.core.net.NetClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,9 +26,8 @@ import java.util.concurrent.TimeUnit;
  * hijacked stream), wired as {@code Broker.start} wires it, on its own Vertx instance (threads named
  * {@value #THREAD_PREFIX}*). See {@link DirectExec}.
  */
-final class DirectSubject implements Subject {
+final class DirectSubject extends ExecSubject {
     static final String THREAD_PREFIX = "bench-direct-";
-    private static final long TIMEOUT_SECONDS = 600;
 
     private final Vertx vertx;
     private final DockerClient docker;
@@ -66,78 +64,8 @@ final class DirectSubject implements Subject {
     }
 
     @Override
-    public Transfer stdout(long bytes, boolean tty) throws Exception {
-        ChunkCounter counter = new ChunkCounter(bytes, false);
-        DirectExec exec = DirectExec.start(vertx, launcher, List.of("head", "-c", Long.toString(bytes), "/dev/zero"),
-            tty, counter::add);
-        int code = exitCode(exec);
-        // The exit code completes on the event loop after the last output: counter's fields are visible here.
-        BenchException.check(counter.total == bytes && code == 0, "direct stdout (tty " + tty + "): read "
-            + counter.total + " bytes, expected " + bytes + "; exit code " + code + " " + exec.otherOutput());
-        return counter.transfer();
-    }
-
-    @Override
-    public Transfer echo(Payload payload) throws Exception {
-        ChunkCounter counter = new ChunkCounter(payload.bytes.length, true);
-        DirectExec exec = DirectExec.start(vertx, launcher, List.of("cat"), false, counter::add);
-        try {
-            exec.started().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            exec.terminate();
-            throw e;
-        }
-        long start = System.nanoTime();
-        exec.writeAllThenEnd(payload.bytes);
-        int code = exitCode(exec);
-        payload.verify("direct", counter.total, counter.crc.getValue());
-        BenchException.check(code == 0, "direct echo: cat exited with " + code);
-        return new Transfer(counter.total, counter.last - start);
-    }
-
-    @Override
-    public long setupTrue() throws Exception {
-        long start = System.nanoTime();
-        DirectExec exec = DirectExec.start(vertx, launcher, List.of("true"), false, chunk -> { });
-        int code = exitCode(exec);
-        long elapsed = System.nanoTime() - start;
-        BenchException.check(code == 0, "direct: true exited with " + code + " " + exec.otherOutput());
-        return elapsed;
-    }
-
-    @Override
-    public Echo openEcho() throws Exception {
-        BlockingQueue<Buffer> back = new LinkedBlockingQueue<>();
-        DirectExec exec = DirectExec.start(vertx, launcher, List.of("cat"), false, back::add);
-        exec.started().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        return new Echo() {
-            @Override
-            public long roundTrip(byte b) throws Exception {
-                long start = System.nanoTime();
-                exec.write(b);
-                Buffer got = back.poll(30, TimeUnit.SECONDS);
-                long elapsed = System.nanoTime() - start;
-                BenchException.check(got != null && got.length() == 1 && got.getByte(0) == b,
-                    "direct round trip: sent " + (b & 0xff) + ", got " + got);
-                return elapsed;
-            }
-
-            @Override
-            public void close() throws Exception {
-                exec.endStdin();
-                BenchException.check(exitCode(exec) == 0, "direct round trip: cat failed");
-                BenchException.check(back.isEmpty(), "direct round trip: extra output");
-            }
-        };
-    }
-
-    private static int exitCode(DirectExec exec) throws Exception {
-        try {
-            return exec.exitCode().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            exec.terminate();
-            throw e;
-        }
+    protected BenchExec start(List<String> argv, boolean tty, Consumer<Buffer> stdout) {
+        return DirectExec.start(vertx, launcher, argv, tty, stdout);
     }
 
     @Override

@@ -20,23 +20,13 @@ import java.util.function.Consumer;
  * as {@link DirectExec}, so that comparing the two isolates the broker from the Java protocol client. A
  * diagnostic, not the broker column. The stdout sink runs on the event loop.
  */
-final class RawWsExec {
-    private static final int STDIN_CHUNK = 64 * 1024;
-
-    private final Context context;
-    private final Consumer<Buffer> stdout;
-    private final CompletableFuture<Void> started = new CompletableFuture<>();
-    private final CompletableFuture<Integer> exitCode = new CompletableFuture<>();
+final class RawWsExec extends BenchExec {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private final StringBuffer otherOutput = new StringBuffer();
     private WebSocket ws;
     private boolean serverPaused;
-    private byte[] stdin;
-    private int stdinPos;
 
     private RawWsExec(Context context, Consumer<Buffer> stdout) {
-        this.context = context;
-        this.stdout = stdout;
+        super(context, stdout);
     }
 
     static RawWsExec start(Vertx vertx, WebSocketClient client, int port, List<String> argv, boolean tty,
@@ -45,7 +35,8 @@ final class RawWsExec {
         StringBuilder uri = new StringBuilder("/exec?tty=").append(tty);
         argv.forEach(arg -> uri.append("&command=").append(URLEncoder.encode(arg, StandardCharsets.UTF_8)));
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-            .setURI(uri.toString()).addSubProtocol("exec-broker.v1");
+            .setURI(uri.toString()).addSubProtocol("exec-broker.v1")
+            .setAllowOriginHeader(false); // not a browser: the broker refuses origins it was not told about
         exec.context.runOnContext(v -> client.connect(options).onComplete(ar -> {
             if (ar.succeeded()) {
                 exec.onOpen(ar.result());
@@ -88,65 +79,42 @@ final class RawWsExec {
         }
     }
 
-    private void fail(Throwable cause) {
-        started.completeExceptionally(cause);
-        exitCode.completeExceptionally(cause);
-    }
-
-    CompletableFuture<Void> started() {
-        return started;
-    }
-
-    CompletableFuture<Integer> exitCode() {
-        return exitCode;
-    }
-
     /** Completes once the WebSocket is closed. */
     CompletableFuture<Void> closed() {
         return closed;
     }
 
-    String otherOutput() {
-        return otherOutput.toString();
+    @Override
+    protected boolean canWrite() {
+        return !serverPaused && !ws.writeQueueFull();
     }
 
-    /** Sends {@code data} as stdin messages of 64 KiB, honouring the write queue and the broker's pause; then end. */
-    void writeAllThenEnd(byte[] data) {
-        context.runOnContext(v -> {
-            stdin = data;
-            stdinPos = 0;
-            ws.drainHandler(x -> pump());
-            pump();
-        });
+    @Override
+    protected void onDrain(Runnable pump) {
+        ws.drainHandler(x -> pump.run());
     }
 
-    /** Sends from {@code stdinPos} on while allowed; the drain handler and resume call it again. */
-    private void pump() {
-        if (stdin == null) {
-            return;
-        }
-        while (stdinPos < stdin.length && !serverPaused && !ws.writeQueueFull()) {
-            int n = Math.min(STDIN_CHUNK, stdin.length - stdinPos);
-            ws.writeBinaryMessage(Buffer.buffer(n + 1).appendByte(FrameType.STDIN.codeByte())
-                .appendBytes(stdin, stdinPos, n));
-            stdinPos += n;
-        }
-        if (stdinPos >= stdin.length) {
-            stdin = null;
-            ws.writeBinaryMessage(Buffer.buffer(new byte[] {FrameType.END.codeByte()}));
-        }
+    @Override
+    protected void sendStdin(byte[] bytes, int offset, int length) {
+        ws.writeBinaryMessage(Buffer.buffer(length + 1).appendByte(FrameType.STDIN.codeByte())
+            .appendBytes(bytes, offset, length));
     }
 
-    void write(byte b) {
-        context.runOnContext(v -> ws.writeBinaryMessage(Buffer.buffer(new byte[] {FrameType.STDIN.codeByte(), b})));
+    @Override
+    protected void sendEnd() {
+        ws.writeBinaryMessage(Buffer.buffer(new byte[] {FrameType.END.codeByte()}));
     }
 
-    void endStdin() {
-        context.runOnContext(v -> ws.writeBinaryMessage(Buffer.buffer(new byte[] {FrameType.END.codeByte()})));
+    /** Closes the session and waits for the close: the broker ends it after the exit code anyway. */
+    @Override
+    protected void finish() throws Exception {
+        abort();
+        closed.get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     /** Closes the session (the broker kills the process if it still runs). */
-    void close() {
+    @Override
+    protected void abort() {
         context.runOnContext(v -> {
             if (ws != null && !ws.isClosed()) {
                 ws.close();
