@@ -32,11 +32,11 @@ esac
 
 log() { echo "docker-fixture: $*"; }
 die() { echo "docker-fixture: ERROR: $*" >&2; exit 1; }
+. "$HERE/apt.sh"
 
 export DOCKER_HOST=${DOCKER_HOST:-$LOCAL_SOCK}
 TMP=$(mktemp -d)
-RC_CREATED=
-cleanup() { rm -rf "$TMP"; if [[ -n $RC_CREATED ]]; then rm -f /usr/sbin/policy-rc.d; fi; }
+cleanup() { rm -rf "$TMP"; apt_cleanup; }
 trap cleanup EXIT
 
 engine_up() { command -v docker >/dev/null && timeout 10 docker version >/dev/null 2>&1; }
@@ -49,30 +49,6 @@ alive() {
   [[ $stat != *") Z "* ]] && { [[ -z ${2:-} ]] || [[ $stat == "$1 ($2) "* ]]; }
 }
 running() { local p; for p in /proc/[0-9]*; do alive "${p#/proc/}" "$1" && return 0; done; return 1; }
-
-is_debian_root() {
-  [[ $(id -u) == 0 && -r /etc/os-release ]] &&
-    (. /etc/os-release; [[ " ${ID:-} ${ID_LIKE:-} " =~ \ (debian|ubuntu)\  ]])
-}
-
-apt_install() {
-  is_debian_root || die "missing $*: install it (Debian/Ubuntu: sudo apt-get install $*) and rerun."
-  log "installing $* with apt-get"
-  # Maintainer scripts try to start daemons via systemd/init scripts, which do not work without
-  # systemd as PID 1; policy-rc.d answering 101 ("forbidden") makes them skip it. We start dockerd.
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
-    RC_CREATED=1
-  fi
-  local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o Dpkg::Use-Pty=0)
-  # Refresh the package lists only if installing with the current ones fails (none yet / outdated).
-  if ! "${apt[@]}" install --no-install-recommends "$@" >"$TMP/apt.log" 2>&1; then
-    log "apt-get install failed with the current package lists; running apt-get update"
-    { "${apt[@]}" update && "${apt[@]}" install --no-install-recommends "$@"; } >"$TMP/apt.log" 2>&1 ||
-      { tail -n 20 "$TMP/apt.log" >&2; die "apt-get install $* failed"; }
-  fi
-  if [[ -n $RC_CREATED ]]; then rm -f /usr/sbin/policy-rc.d; RC_CREATED=; fi
-}
 
 # Leftovers of a dockerd/containerd that were killed (or of a previous boot) that stop dockerd from starting.
 clean_stale_state() {
