@@ -1,0 +1,35 @@
+package io.execbroker.sample.browser;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.time.Duration;
+
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/** Debian's chromium through Debian's chromedriver (deploy/dev/browser-fixture.sh), never a downloaded browser. */
+final class HeadlessChromium {
+    private static final File CHROMIUM = new File("/usr/bin/chromium");
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+
+    private HeadlessChromium() {
+    }
+
+    static ChromeDriver start() {
+        assertThat(CHROMIUM).as("chromium: run deploy/dev/setup.sh (or deploy/dev/browser-fixture.sh)").canRead();
+        assertThat(CHROMEDRIVER.toPath()).as("chromedriver: run deploy/dev/setup.sh (or deploy/dev/browser-fixture.sh)")
+            .isExecutable();
+        ChromeOptions options = new ChromeOptions()
+            .setBinary(CHROMIUM)
+            // --no-sandbox: tests run as root here, where Chromium's sandbox refuses to start.
+            .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-extensions", "--no-first-run", "--window-size=1100,760");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
+            .usingAnyFreePort().build();
+        ChromeDriver driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+        return driver;
+    }
+}
