@@ -131,8 +131,10 @@ class BrowserTerminalIT {
 
     @Test
     @Order(Integer.MAX_VALUE)
-    void ctrlCStopsTheBrokerAndTheAppAndExitsZero() throws Exception {
+    void ctrlCStopsTheBrokerAndTheAppAndAnOpenTerminalSaysSo() throws Exception {
         pages.signIn("alice", "alice-demo");
+        pages.openTerminal(0);
+        pages.awaitState("running");
 
         int status = demo.interrupt();
 
@@ -140,6 +142,8 @@ class BrowserTerminalIT {
         assertThat(demo.output()).contains("demo: stopped");
         assertThat(listening(demo.appPort)).as("controller-sample stopped").isFalse();
         assertThat(listening(demo.brokerPort)).as("the broker stopped").isFalse();
+        assertThat(pages.awaitState("closed")).startsWith("The broker is stopping; the process was stopped (1001");
+        assertThat(pages.terminalLines()).anySatisfy(line -> assertThat(line).contains("[the broker is stopping]"));
     }
 
     private static boolean listening(int port) {
