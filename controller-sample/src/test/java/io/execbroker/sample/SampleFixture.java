@@ -28,11 +28,11 @@ import java.util.concurrent.TimeUnit;
  * The app on port 0 with a real H2 file database in a temp dir, two users and a clock tests move. alice may open
  * {@code /bin/sh} in {@code servertest} with a tty; bob may only run {@code ps aux} there without one.
  */
-final class SampleFixture implements AutoCloseable {
-    static final String BROKER_SECRET = "broker-secret-for-tests-0123456789";
-    static final String ALICE_PASSWORD = "alice-password";
+public final class SampleFixture implements AutoCloseable {
+    public static final String BROKER_SECRET = "broker-secret-for-tests-0123456789";
+    public static final String ALICE_PASSWORD = "alice-password";
     static final String BOB_PASSWORD = "bob-password";
-    static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    public static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
     final Vertx vertx = Vertx.vertx(new VertxOptions().setMaxEventLoopExecuteTime(200)
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
@@ -54,13 +54,18 @@ final class SampleFixture implements AutoCloseable {
     }
 
     static Users users() {
+        return UsersFile.parse(usersJson(), "test");
+    }
+
+    /** Returns the users file of alice and bob, as {@code --users} reads it. */
+    public static String usersJson() {
         SecureRandom random = new SecureRandom();
         String alice = PasswordHash.create(ALICE_PASSWORD.toCharArray(), PasswordHash.MIN_ITERATIONS, random).toString();
         String bob = PasswordHash.create(BOB_PASSWORD.toCharArray(), PasswordHash.MIN_ITERATIONS, random).toString();
-        return UsersFile.parse("""
+        return """
             {"alice": {"hash": "%s", "grants": [{"container": "servertest", "command": ["/bin/sh"], "tty": true}]},
              "bob": {"hash": "%s", "grants": [{"container": "servertest", "command": ["ps", "aux"]}]}}
-            """.formatted(alice, bob), "test");
+            """.formatted(alice, bob);
     }
 
     /** Returns a browser-like client: its own cookie jar. */
@@ -79,7 +84,7 @@ final class SampleFixture implements AutoCloseable {
     }
 
     /** Signs in and returns the session's new CSRF token. */
-    static String signIn(WebClientSession browser, String user, String password) {
+    public static String signIn(WebClientSession browser, String user, String password) {
         HttpResponse<Buffer> response = login(browser, user, password);
         if (response.statusCode() != 200) {
             throw new AssertionError("login of " + user + ": " + response.statusCode() + " " + response.bodyAsString());
@@ -87,7 +92,7 @@ final class SampleFixture implements AutoCloseable {
         return response.bodyAsJsonObject().getString("csrfToken");
     }
 
-    static HttpResponse<Buffer> requestToken(WebClientSession browser, String csrf, JsonObject body) {
+    public static HttpResponse<Buffer> requestToken(WebClientSession browser, String csrf, JsonObject body) {
         return await(browser.post("/api/tokens").putHeader("X-CSRF-Token", csrf).sendJsonObject(body));
     }
 
@@ -109,7 +114,7 @@ final class SampleFixture implements AutoCloseable {
         return request.send();
     }
 
-    static <T> T await(Future<T> future) {
+    public static <T> T await(Future<T> future) {
         try {
             return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
