@@ -3,9 +3,8 @@ package io.execbroker.broker.session;
 import io.execbroker.broker.docker.ExecStream;
 import io.execbroker.broker.docker.StreamDemuxer;
 import io.execbroker.protocol.frame.FrameType;
-import io.netty.buffer.Unpooled;
+import io.execbroker.protocol.frame.ProtocolLimits;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.http.ServerWebSocket;
 
 import java.nio.charset.StandardCharsets;
@@ -109,9 +108,11 @@ final class OutputGate {
             return;
         }
         bytesOut += data.length();
-        // Type byte and payload side by side, not copied together: the payload is Docker's read as it came.
-        Buffer message = BufferInternal.buffer(Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(new byte[] {type.codeByte()}),
-            ((BufferInternal) data).getByteBuf()));
+        // One contiguous heap buffer: the socket copies it to a direct buffer in one pass. A composite of type byte
+        // and payload would be merged into a fresh array first (Netty's nioBuffer of a composite), one copy more.
+        Buffer message = Buffer.buffer(ProtocolLimits.HEADER_BYTES + data.length())
+            .appendByte(type.codeByte())
+            .appendBuffer(data);
         ws.writeBinaryMessage(message);
         if (!wsFull && ws.writeQueueFull()) {
             wsFull = true;
