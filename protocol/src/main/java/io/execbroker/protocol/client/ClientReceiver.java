@@ -1,6 +1,7 @@
 package io.execbroker.protocol.client;
 
 import io.execbroker.protocol.frame.FrameType;
+import io.execbroker.protocol.frame.ProtocolLimits;
 
 import java.io.ByteArrayOutputStream;
 import java.net.http.WebSocket;
@@ -22,7 +23,12 @@ final class ClientReceiver implements WebSocket.Listener {
     final List<String> errors = new CopyOnWriteArrayList<>();
     volatile boolean shutdown;
     final AtomicInteger pauses = new AtomicInteger();
+    /** The control message being put back together. */
     private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    /** Bytes of the current message so far, type byte included; 0 between messages. */
+    private int messageBytes;
+    /** Where the pieces of the current output message go; null for a control message. */
+    private OutputPipe outputPipe;
     private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
     private WebSocket socket;
     private boolean serverPaused;
@@ -45,32 +51,54 @@ final class ClientReceiver implements WebSocket.Listener {
         webSocket.request(1);
     }
 
+    /**
+     * The JDK hands a message over in pieces of its read buffer. Output goes to its pipe piece by piece, as it
+     * comes (one copy, out of the JDK's buffer); only control messages, which are small, are put back together.
+     */
     @Override
     public CompletableFuture<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        if (partial.size() + data.remaining() > maxMessageBytes) {
+        if (messageBytes + data.remaining() > maxMessageBytes) {
             partial.reset();
             errors.add("message from the server larger than " + maxMessageBytes + " bytes");
             webSocket.abort();
             finish(1009, "message too big", null);
             return null;
         }
-        byte[] bytes = new byte[data.remaining()];
-        data.get(bytes);
-        if (!last) {
-            partial.writeBytes(bytes);
-            webSocket.request(1);
-            return null;
+        boolean first = messageBytes == 0;
+        messageBytes += data.remaining();
+        if (first && data.hasRemaining()) {
+            int code = data.get(data.position()) & 0xff;
+            outputPipe = code == FrameType.STDOUT.code() ? stdout : code == FrameType.STDERR.code() ? stderr : null;
         }
-        byte[] message = bytes;
-        if (partial.size() > 0) {
+        boolean more = true;
+        if (outputPipe != null) {
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            more = offer(outputPipe, bytes, first ? ProtocolLimits.HEADER_BYTES : 0);
+        } else if (!last || partial.size() > 0) {
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
             partial.writeBytes(bytes);
-            message = partial.toByteArray();
-            partial.reset();
         }
-        if (handle(message)) {
+        if (last) {
+            if (outputPipe == null && messageBytes > 0) {
+                byte[] message = partial.size() > 0 ? partial.toByteArray() : bytesOf(data);
+                partial.reset();
+                handleControl(message);
+            }
+            messageBytes = 0;
+            outputPipe = null;
+        }
+        if (more) {
             webSocket.request(1);
         }
         return null;
+    }
+
+    private static byte[] bytesOf(ByteBuffer data) {
+        byte[] bytes = new byte[data.remaining()];
+        data.get(bytes);
+        return bytes;
     }
 
     @Override
@@ -80,17 +108,10 @@ final class ClientReceiver implements WebSocket.Listener {
         return null;
     }
 
-    /** Returns true if the next message may be requested now. */
-    private boolean handle(byte[] message) {
-        if (message.length == 0) {
-            return true;
-        }
+    /** Acts on a whole message that is not output. */
+    private void handleControl(byte[] message) {
         int code = message[0] & 0xff;
-        if (code == FrameType.STDOUT.code()) {
-            return offer(stdout, message);
-        } else if (code == FrameType.STDERR.code()) {
-            return offer(stderr, message);
-        } else if (code == FrameType.RESUME.code()) {
+        if (code == FrameType.RESUME.code()) {
             setServerPaused(false);
             started.complete(null);
         } else if (code == FrameType.PAUSE.code()) {
@@ -105,15 +126,14 @@ final class ClientReceiver implements WebSocket.Listener {
         } else {
             errors.add("unknown message type from the server: " + code);
         }
-        return true;
     }
 
     /**
      * Queues output for its reader; returns false when the reader lags. Under the lock that
      * {@link #readerCaughtUp} takes, so a reader that drains right after the offer cannot miss the flag.
      */
-    private synchronized boolean offer(OutputPipe pipe, byte[] message) {
-        boolean more = pipe.offer(message, 1);
+    private synchronized boolean offer(OutputPipe pipe, byte[] bytes, int from) {
+        boolean more = pipe.offer(bytes, from);
         if (!more) {
             waitingForReader = true;
         }
