@@ -84,8 +84,27 @@ public final class ExecSession {
     public void start() {
         registry.add(this);
         audit.record(accepted);
-        ws.binaryMessageHandler(this::onClientMessage);
-        ws.textMessageHandler(text -> teardown(CloseCodes.UNSUPPORTED_DATA, "text messages are not part of protocol v1"));
+        ws.frameHandler(new ClientFrames(limits.maxMessageBytes(), new ClientFrames.Sink() {
+            @Override
+            public void stdin(Buffer data) {
+                onStdin(data);
+            }
+
+            @Override
+            public void message(Buffer message) {
+                onClientMessage(message);
+            }
+
+            @Override
+            public void text() {
+                teardown(CloseCodes.UNSUPPORTED_DATA, "text messages are not part of protocol v1");
+            }
+
+            @Override
+            public void tooBig(int maxMessageBytes) {
+                teardown(CloseCodes.MESSAGE_TOO_BIG, "message larger than " + maxMessageBytes + " bytes");
+            }
+        }));
         ws.closeHandler(v -> teardown(CloseCodes.NORMAL, "client closed"));
         ws.exceptionHandler(this::onWebSocketFailure);
         timers.start();
@@ -141,14 +160,12 @@ public final class ExecSession {
     }
 
     /**
-     * A frame over the size limit reaches us as Netty's {@link CorruptedWebSocketFrameException} (one frame) or as
-     * Vert.x's overflow of the message buffer (fragments): both end the session with 1009.
+     * A frame over the size limit reaches us as Netty's {@link CorruptedWebSocketFrameException} (1009); a message
+     * of several frames over it is caught by {@link ClientFrames}.
      */
     private void onWebSocketFailure(Throwable failure) {
         if (failure instanceof CorruptedWebSocketFrameException corrupt) {
             teardown(corrupt.closeStatus().code(), corrupt.getMessage());
-        } else if (String.valueOf(failure.getMessage()).contains("overflow max message size")) {
-            teardown(CloseCodes.MESSAGE_TOO_BIG, "message larger than " + limits.maxMessageBytes() + " bytes");
         } else {
             teardown(CloseCodes.INTERNAL_ERROR, "connection failed: " + failure.getMessage());
         }
@@ -158,12 +175,20 @@ public final class ExecSession {
         timers.touch();
     }
 
+    /** Stdin as it arrives, frame by frame: the bulk path, not put back together into messages. */
+    private void onStdin(Buffer data) {
+        timers.touch();
+        if (state != State.CLOSED) {
+            input.onStdin(data);
+        }
+    }
+
     private void onClientMessage(Buffer message) {
         timers.touch();
         if (state == State.CLOSED) {
             return;
         }
-        // stdin is the bulk path: slice the payload out of the message rather than copy it through a Frame.
+        // A stdin message that came in pieces: slice the payload out rather than copy it through a Frame.
         if (message.length() > 0 && message.getByte(0) == FrameType.STDIN.codeByte()) {
             input.onStdin(message.slice(1, message.length()));
             return;
