@@ -15,17 +15,17 @@ package io.execbroker.broker.bench;
  * @param warmupEchoMib echo per column before anything is measured
  * @param warmupSetups {@code true} sessions per column before anything is measured
  * @param cli whether to run the docker CLI column
- * @param rawWs whether to add the diagnostic column: the broker driven by a bare Vert.x WebSocket client
  */
 record BenchOptions(String mode, int stdoutMib, int echoMib, int reps, int setupN, int rttN, int rttWarmup,
-                    int idleSessions, int warmupStdoutMib, int warmupEchoMib, int warmupSetups, boolean cli,
-                    boolean rawWs) {
+                    int idleSessions, int warmupStdoutMib, int warmupEchoMib, int warmupSetups, boolean cli) {
 
     static final String USAGE = """
         Usage: deploy/dev/bench.sh [--quick] [options]
-        Runs docker exec in container servertest through an in-process broker (WebSocket, Java protocol
-        client), directly on the Docker API (the broker's own ExecStream/DockerControl) and with the docker
-        CLI, interleaved, and prints one table of the results and their ratios.
+        Runs docker exec in container servertest through an in-process broker, directly on the Docker API
+        (the broker's own ExecStream/DockerControl) and with the docker CLI, interleaved, and prints one
+        table of the results and their ratios. The broker column drives the broker with a bare Vert.x
+        WebSocket client (the same shape as the direct client); the "broker JDK client" column drives the
+        same broker with the Java protocol client (ExecClient, JDK WebSocket), client cost included.
           --quick             small sizes, about a minute (default: the full run)
           --stdout-mib N      stdout per run, MiB            (full 1024, quick 64)
           --echo-mib N        stdin echo per run, MiB        (full 64, quick 8)
@@ -35,8 +35,7 @@ record BenchOptions(String mode, int stdoutMib, int echoMib, int reps, int setup
           --rtt-warmup N      unmeasured round trips         (full 200, quick 100)
           --idle-sessions N   concurrent idle sessions       (full 100, quick 30)
           --no-cli            leave out the docker CLI column
-          --raw-ws            add a diagnostic column: the same broker driven by a bare Vert.x WebSocket
-                              client instead of the Java protocol client (splits client cost from broker cost)
+          --raw-ws            accepted, does nothing: both broker columns always run
           --help
         Take final figures on a quiet machine: other load skews every column.""";
 
@@ -52,7 +51,6 @@ record BenchOptions(String mode, int stdoutMib, int echoMib, int reps, int setup
         int rttWarmup = quick ? 100 : 200;
         int idleSessions = quick ? 30 : 100;
         boolean cli = true;
-        boolean rawWs = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -61,7 +59,7 @@ record BenchOptions(String mode, int stdoutMib, int echoMib, int reps, int setup
                     return null;
                 }
                 case "--no-cli" -> cli = false;
-                case "--raw-ws" -> rawWs = true;
+                case "--raw-ws" -> { } // both broker columns always run now
                 case "--stdout-mib", "--echo-mib", "--reps", "--setup-n", "--rtt-n", "--rtt-warmup", "--idle-sessions" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(arg + " needs a number");
@@ -81,7 +79,7 @@ record BenchOptions(String mode, int stdoutMib, int echoMib, int reps, int setup
             }
         }
         return new BenchOptions(mode, stdoutMib, echoMib, reps, setupN, rttN, rttWarmup, idleSessions,
-            Math.min(stdoutMib, quick ? 16 : 128), Math.min(echoMib, quick ? 4 : 16), quick ? 10 : 20, cli, rawWs);
+            Math.min(stdoutMib, quick ? 16 : 128), Math.min(echoMib, quick ? 4 : 16), quick ? 10 : 20, cli);
     }
 
     private static int positive(String option, String value) {
@@ -100,6 +98,6 @@ record BenchOptions(String mode, int stdoutMib, int echoMib, int reps, int setup
     String describe() {
         return mode + " run: stdout " + stdoutMib + " MiB x" + reps + ", echo " + echoMib + " MiB x" + reps
             + ", setup N=" + setupN + ", RTT N=" + rttN + " (+" + rttWarmup + " warm-up), " + idleSessions
-            + " idle sessions" + (cli ? "" : ", no CLI column") + (rawWs ? ", raw WS diagnostic column" : "");
+            + " idle sessions" + (cli ? "" : ", no CLI column");
     }
 }

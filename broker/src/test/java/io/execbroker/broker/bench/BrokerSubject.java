@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The broker column: a real broker in this JVM, on its own Vertx instance (threads named {@value #THREAD_PREFIX}*),
+ * The broker under test, and the "broker JDK client" column: a real broker in this JVM, on its own Vertx instance (threads named {@value #THREAD_PREFIX}*),
  * listening on 127.0.0.1, driven over WebSocket by the protocol's Java client ({@link ExecClient}) exactly as a
  * user of the client would. Its authorizer grants the requested command and tty in {@code servertest}, and
  * notes when it was asked, so that setup time can be split into the client's part and the broker's.
@@ -63,7 +63,7 @@ final class BrokerSubject implements Subject {
 
     @Override
     public String name() {
-        return "broker";
+        return "broker JDK client";
     }
 
     Broker broker() {

@@ -68,12 +68,10 @@ public final class ExecBenchmark {
             progress.say(options.describe());
             try (DirectSubject direct = DirectSubject.start();
                  BrokerSubject broker = BrokerSubject.start(options.idleSessions() + 10);
-                 RawWsSubject raw = options.rawWs() ? RawWsSubject.start(broker) : null) {
-                List<Subject> subjects = new ArrayList<>(List.of(broker, direct));
+                 RawWsSubject raw = RawWsSubject.start(broker)) {
+                List<Subject> subjects = new ArrayList<>(List.of(raw, direct));
                 cli.ifPresent(subjects::add);
-                if (raw != null) {
-                    subjects.add(raw);
-                }
+                subjects.add(broker);
                 Results results = new Measurements(options, subjects, progress).runAll(broker, docker);
                 List<String> context = List.of(
                     "exec-broker benchmark, " + options.describe(),
@@ -83,9 +81,9 @@ public final class ExecBenchmark {
                     String.format("load average before: %s, after: %s; measured in %.0f s (final figures need a quiet"
                         + " machine)", loadBefore, loadAverage(), progress.seconds()),
                     "throughput: bytes after the first read / time from first read to last byte; broker = in-process"
-                        + " broker + Java protocol client over WebSocket on 127.0.0.1; direct = ExecStream/DockerControl"
-                        + " on the Docker socket" + (options.rawWs() ? "; broker raw WS (diagnostic) = the same"
-                        + " broker driven by a bare Vert.x WebSocket client on its own event loop" : ""));
+                        + " broker driven over WebSocket on 127.0.0.1 by a bare Vert.x WebSocket client (the same shape"
+                        + " as direct); direct = ExecStream/DockerControl on the Docker socket; broker JDK client = the"
+                        + " same broker driven by the Java protocol client (ExecClient, JDK WebSocket), its cost included");
                 System.out.print(Report.render(options, results, context));
                 System.out.flush();
                 progress.say("stopping the broker and the direct client");

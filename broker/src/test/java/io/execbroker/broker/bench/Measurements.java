@@ -95,14 +95,14 @@ final class Measurements {
                         results.ownCpuPerGiB.computeIfAbsent(s.name(), x -> new double[reps])[rep] = ownPerGiB;
                         results.processCpuPerGiB.computeIfAbsent(s.name(), x -> new double[reps])[rep] = processPerGiB;
                         results.threadsDiedWhileSampled += after.diedSince(before);
-                        if (s instanceof BrokerSubject) {
+                        if (s instanceof RawWsSubject) {
                             after.cpuNanosByNameSince(before).forEach((name, nanos) ->
                                 results.brokerCpuByThread.merge(name, nanos / 1e9, Double::sum));
                         }
                         cpuNote += String.format(", JVM %.2f s/GiB, own threads %.3f s/GiB", processPerGiB, ownPerGiB);
                     }
                 }
-                progress.say(String.format("%s %d/%d %-13s %8.1f MiB/s%s", label, rep + 1, reps, s.name(),
+                progress.say(String.format("%s %d/%d %-17s %8.1f MiB/s%s", label, rep + 1, reps, s.name(),
                     t.mibPerSecond(), cpuNote));
             }
         }

@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 /**
  * One broker session over a bare Vert.x WebSocket client that speaks just enough of protocol v1 (stdin, end,
  * stdout, resume, pause, stopped, error), on one event loop, with no copies or threads of its own: the same shape
- * as {@link DirectExec}, so that comparing the two isolates the broker from the Java protocol client. A
- * diagnostic, not the broker column. The stdout sink runs on the event loop.
+ * as {@link DirectExec}, so that comparing the two isolates the broker from the Java protocol client: it
+ * drives the broker column. The stdout sink runs on the event loop.
  */
 final class RawWsExec extends BenchExec {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();

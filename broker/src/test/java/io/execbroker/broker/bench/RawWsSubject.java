@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A diagnostic column ({@code --raw-ws}): the same in-process broker, driven by {@link RawWsExec} (a bare Vert.x
- * WebSocket client on its own Vertx, threads {@value #THREAD_PREFIX}*) instead of the Java protocol client. Set
- * against the broker column it shows what the protocol client costs; set against direct, what the broker costs.
+ * The broker column: the in-process broker of {@link BrokerSubject}, driven by {@link RawWsExec} (a bare Vert.x
+ * WebSocket client on its own Vertx, threads {@value #THREAD_PREFIX}*), the same shape as the direct client, so
+ * that broker against direct is what the broker costs. The "broker JDK client" column drives the same broker
+ * with the Java protocol client; the two broker columns side by side show what that client costs.
  */
 final class RawWsSubject extends ExecSubject {
     static final String THREAD_PREFIX = "bench-rawws-";
@@ -37,7 +38,7 @@ final class RawWsSubject extends ExecSubject {
 
     @Override
     public String name() {
-        return "broker raw WS";
+        return "broker";
     }
 
     @Override

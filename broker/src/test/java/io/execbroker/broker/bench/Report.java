@@ -9,14 +9,15 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Renders {@link Results} as one table: metric | broker | direct | docker CLI [| broker raw WS] | broker/direct |
- * target | verdict, then the values of every run.
+ * Renders {@link Results} as one table: metric | broker (raw WS client) | direct | docker CLI | broker (JDK client)
+ * | broker/direct | target | verdict, then the values of every run. The targets are about the broker: its column
+ * is driven by a bare WebSocket client, as direct is by a bare Docker client.
  */
 final class Report {
     private static final String BROKER = "broker";
     private static final String DIRECT = "direct";
     private static final String CLI = "docker CLI";
-    private static final String RAW = "broker raw WS";
+    private static final String JDK = "broker JDK client";
     private static final String NONE = "-";
 
     private final BenchOptions options;
@@ -27,9 +28,7 @@ final class Report {
     private Report(BenchOptions options, Results results) {
         this.options = options;
         this.r = results;
-        if (results.stdoutTtyOff.containsKey(RAW)) {
-            columns.add(RAW);
-        }
+        columns.add(JDK);
     }
 
     /** Returns the table with a header of {@code context} lines and the per-run values under it. */
@@ -39,7 +38,7 @@ final class Report {
 
     private String render(List<String> context) {
         List<String> header = new ArrayList<>(List.of("metric"));
-        header.addAll(columns.stream().map(c -> c.equals(RAW) ? RAW + " (diag.)" : c).toList());
+        header.addAll(columns.stream().map(Report::heading).toList());
         header.addAll(List.of("broker/direct", "target", "verdict"));
         rows.add(header.toArray(String[]::new));
         int reps = options.reps();
@@ -58,6 +57,14 @@ final class Report {
         out.append('\n').append(table()).append('\n');
         details(out);
         return out.toString();
+    }
+
+    private static String heading(String column) {
+        return switch (column) {
+            case BROKER -> "broker (raw WS client)";
+            case JDK -> "broker (JDK client)";
+            default -> column;
+        };
     }
 
     /** Adds metric | one cell per column | ratio | target | verdict. */
@@ -116,17 +123,17 @@ final class Report {
         detail(out, "CPU own threads s/GiB", r.ownCpuPerGiB);
         detail(out, "CPU whole JVM s/GiB", r.processCpuPerGiB);
         detail(out, "CPU machine s/GiB", r.machineCpuPerGiB);
-        r.setupNanos.forEach((name, v) -> out.append(String.format("  %-22s %-13s %s%n", "setup ms", name, spread(v, 1e6))));
+        r.setupNanos.forEach((name, v) -> out.append(String.format("  %-22s %-17s %s%n", "setup ms", name, spread(v, 1e6))));
         r.setupToHandshakeNanos.forEach((name, v) -> {
             long[] total = r.setupNanos.get(name);
             long[] rest = new long[v.length];
             for (int i = 0; i < v.length; i++) {
                 rest[i] = total[i] - v[i];
             }
-            out.append(String.format("  %-22s %-13s %s%n", "setup: to handshake ms", name, spread(v, 1e6)));
-            out.append(String.format("  %-22s %-13s %s%n", "setup: handshake->exit", name, spread(rest, 1e6)));
+            out.append(String.format("  %-22s %-17s %s%n", "setup: to handshake ms", name, spread(v, 1e6)));
+            out.append(String.format("  %-22s %-17s %s%n", "setup: handshake->exit", name, spread(rest, 1e6)));
         });
-        r.rttNanos.forEach((name, v) -> out.append(String.format("  %-22s %-13s %s%n", "RTT us", name, spread(v, 1e3))));
+        r.rttNanos.forEach((name, v) -> out.append(String.format("  %-22s %-17s %s%n", "RTT us", name, spread(v, 1e3))));
         double total = r.brokerCpuByThread.values().stream().mapToDouble(Double::doubleValue).sum();
         out.append(String.format("  broker thread CPU over the tty=off broker runs (%.2f s in all):%n", total));
         r.brokerCpuByThread.entrySet().stream()
@@ -145,7 +152,7 @@ final class Report {
     }
 
     private static void detail(StringBuilder out, String what, Map<String, double[]> values) {
-        values.forEach((name, v) -> out.append(String.format("  %-22s %-13s %s%n", what, name,
+        values.forEach((name, v) -> out.append(String.format("  %-22s %-17s %s%n", what, name,
             Arrays.stream(v).mapToObj(x -> String.format("%.3f", x)).collect(Collectors.joining("  ")))));
     }
 
