@@ -35,7 +35,6 @@ record BenchOptions(String mode, int stdoutMib, int echoMib, int reps, int setup
           --rtt-warmup N      unmeasured round trips         (full 200, quick 100)
           --idle-sessions N   concurrent idle sessions       (full 100, quick 30)
           --no-cli            leave out the docker CLI column
-          --raw-ws            accepted, does nothing: both broker columns always run
           --help
         Take final figures on a quiet machine: other load skews every column.""";
 
@@ -59,7 +58,6 @@ record BenchOptions(String mode, int stdoutMib, int echoMib, int reps, int setup
                     return null;
                 }
                 case "--no-cli" -> cli = false;
-                case "--raw-ws" -> { } // both broker columns always run now
                 case "--stdout-mib", "--echo-mib", "--reps", "--setup-n", "--rtt-n", "--rtt-warmup", "--idle-sessions" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(arg + " needs a number");

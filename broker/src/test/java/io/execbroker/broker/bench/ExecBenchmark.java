@@ -59,6 +59,7 @@ public final class ExecBenchmark {
     private static void run(BenchOptions options, Progress progress) throws Exception {
         ThreadCpu.enable();
         String loadBefore = loadAverage();
+        double[] stealBefore = MachineCpu.stealAndTotalSeconds();
         try (DockerClient docker = Preflight.check()) {
             String engine = Preflight.engineVersion(docker);
             Optional<CliSubject> cli = options.cli() ? CliSubject.find() : Optional.empty();
@@ -80,6 +81,7 @@ public final class ExecBenchmark {
                         System.getProperty("java.version"), engine),
                     String.format("load average before: %s, after: %s; measured in %.0f s (final figures need a quiet"
                         + " machine)", loadBefore, loadAverage(), progress.seconds()),
+                    MachineCpu.describeSteal(stealBefore, MachineCpu.stealAndTotalSeconds()),
                     "throughput: bytes after the first read / time from first read to last byte; broker = in-process"
                         + " broker driven over WebSocket on 127.0.0.1 by a bare Vert.x WebSocket client (the same shape"
                         + " as direct); direct = ExecStream/DockerControl on the Docker socket; broker JDK client = the"
