@@ -130,6 +130,17 @@ class BrowserTerminalIT {
     }
 
     @Test
+    @Order(5)
+    void signingOutEndsTheSessionAndTheTerminalPageAsksToSignIn() {
+        pages.signIn("alice", "alice-demo");
+
+        pages.signOut();
+        pages.visitTerminal(0);
+
+        assertThat(pages.awaitState("refused")).startsWith("You are not signed in.");
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE)
     void ctrlCStopsTheBrokerAndTheAppAndAnOpenTerminalSaysSo() throws Exception {
         pages.signIn("alice", "alice-demo");

@@ -48,6 +48,12 @@ final class SamplePages {
         waitFor(ExpectedConditions.textToBe(By.id("username"), user));
     }
 
+    /** Clicks "Sign out" on the start page and waits for the login form. */
+    void signOut() {
+        driver.findElement(By.cssSelector("#account button[type=submit]")).click();
+        waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
+    }
+
     /** The signed-in user's grants table: one row per grant, its cells' text. */
     List<String> grantRows() {
         return driver.findElements(By.cssSelector("#grants tbody tr")).stream().map(WebElement::getText).toList();
