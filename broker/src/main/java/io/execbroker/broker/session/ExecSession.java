@@ -83,6 +83,8 @@ public final class ExecSession {
     /** Starts the session: takes the client's messages and launches the exec. Returns immediately. */
     public void start() {
         registry.add(this);
+        // The slot is held until the process is confirmed gone, so a broker stop waits for teardowns under way.
+        ended.future().onComplete(v -> registry.remove(this));
         audit.record(accepted);
         ws.frameHandler(new ClientFrames(limits.maxMessageBytes(), new ClientFrames.Sink() {
             @Override
@@ -290,7 +292,6 @@ public final class ExecSession {
         state = State.CLOSED;
         timers.cancel();
         ws.close((short) code, reason);
-        registry.remove(this);
         recordEnd(code, reason, Optional.ofNullable(exitCode));
         ended.tryComplete();
     }
@@ -310,7 +311,6 @@ public final class ExecSession {
         if (!ws.isClosed()) {
             ws.close((short) code, reason);
         }
-        registry.remove(this);
         if (handle == null && starting == null) {
             recordEnd(code, reason, Optional.empty());
             ended.tryComplete(); // nothing was started: nothing runs

@@ -97,6 +97,23 @@ class SessionLimitsIT {
     }
 
     @Test
+    void brokerStopRightAfterAClientLeftWaitsUntilThatProcessIsKilled() throws Exception {
+        String duration = ContainerProcesses.uniqueSleep();
+        String script = "trap '' TERM; while :; do sleep " + duration + "; done";
+        broker = BrokerHarness.start(SessionLimits.DEFAULTS);
+        // The shell ignores TERM and restarts its sleep, so its teardown lasts the kill grace (2 s), then KILL.
+        ExecClient client = broker.exec("sh", "-c", script);
+        client.started().orTimeout(30, TimeUnit.SECONDS).join();
+        client.close();
+        client.closed().orTimeout(30, TimeUnit.SECONDS).join(); // the broker has closed: its teardown is under way
+
+        broker.broker().stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        assertThat(ContainerProcesses.running(broker.docker(), "sleep " + duration)).isFalse();
+        assertThat(ContainerProcesses.running(broker.docker(), "sh -c " + script)).isFalse();
+    }
+
+    @Test
     void clientPauseStopsOutputWithinABoundAndResumeLosesNothing() throws Exception {
         broker = BrokerHarness.start(SessionLimits.DEFAULTS);
         int total = 64 * 1024 * 1024;
@@ -147,7 +164,8 @@ class SessionLimitsIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> ContainerProcesses.running(broker.docker(), "sleep " + duration));
             // The socket stays open but never answers a ping: the broker must notice and end the session.
             await().atMost(Duration.ofSeconds(10)).until(() -> !ContainerProcesses.running(broker.docker(), "sleep " + duration));
-            assertThat(broker.broker().sessions().active()).isZero();
+            // The slot is given back once Docker confirms the process is gone.
+            await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().sessions().active() == 0);
         }
     }
 
