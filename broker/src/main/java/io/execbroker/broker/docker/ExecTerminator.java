@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
 
 /**
  * Kills the process of an exec whose session ended before it did (DESIGN.md §8). Docker has no exec-kill call and
@@ -90,8 +92,7 @@ public final class ExecTerminator {
                 }
                 return null;
             }
-            List<ProcessHandle> targets = Stream.concat(process.descendants(), Stream.of(process)).toList();
-            for (ProcessHandle target : targets) {
+            for (ProcessHandle target : topDown(process)) {
                 if (kill) {
                     target.destroyForcibly();
                 } else {
@@ -100,6 +101,23 @@ public final class ExecTerminator {
             }
             return null;
         }, false);
+    }
+
+    /**
+     * Returns {@code root} and its descendants, parents before their children. Signalled in this order, a parent is
+     * gone before its child dies, so a shell cannot start a new child in reply (a child killed first can be replaced
+     * by one no snapshot knows, which the parent's death then leaves running).
+     */
+    static List<ProcessHandle> topDown(ProcessHandle root) {
+        Map<Long, List<ProcessHandle>> children = new HashMap<>();
+        root.descendants().forEach(p -> p.parent()
+            .ifPresent(parent -> children.computeIfAbsent(parent.pid(), k -> new ArrayList<>()).add(p)));
+        List<ProcessHandle> order = new ArrayList<>();
+        order.add(root);
+        for (int i = 0; i < order.size(); i++) {
+            order.addAll(children.getOrDefault(order.get(i).pid(), List.of()));
+        }
+        return order;
     }
 
     private static boolean inContainer(long pid, String containerId) {
