@@ -130,6 +130,11 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
 
     private void upgrade(RoutingContext ctx, HttpServerRequest request, String ip, Optional<String> origin,
                          ExecGrant grant, ExecGrant resolved) {
+        if (registry.closing()) {
+            registry.release();
+            deny(ctx, ip, origin, 503, "the broker is stopping", grant, null);
+            return;
+        }
         String subject = grant.subject().orElse(null);
         if (subject != null && !registry.tryClaimSubject(subject, handshake.maxSessionsPerSubject())) {
             registry.release();

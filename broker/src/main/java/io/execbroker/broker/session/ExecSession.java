@@ -15,6 +15,7 @@ import io.execbroker.protocol.frame.Frame;
 import io.execbroker.protocol.frame.FrameType;
 import io.execbroker.protocol.grant.ExecGrant;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -45,6 +46,7 @@ public final class ExecSession {
     enum State { CREATING, STARTING, RUNNING, EXITING, CLOSED }
 
     private final Vertx vertx;
+    private final Context context;
     private final ServerWebSocket ws;
     private final ExecGrant grant;
     private final ExecLauncher launcher;
@@ -66,6 +68,7 @@ public final class ExecSession {
     public ExecSession(Vertx vertx, ServerWebSocket ws, ExecGrant grant, ExecLauncher launcher, SessionLimits limits,
                        SessionRegistry registry, AuditLog audit, AuditRecord accepted) {
         this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
         this.ws = ws;
         this.grant = grant;
         this.launcher = launcher;
@@ -82,10 +85,15 @@ public final class ExecSession {
 
     /** Starts the session: takes the client's messages and launches the exec. Returns immediately. */
     public void start() {
-        registry.add(this);
+        audit.record(accepted);
+        if (!registry.add(this)) {
+            // The broker began to stop while this handshake was being authorized: nothing is launched.
+            send(Frame.of(FrameType.SHUTDOWN));
+            close(CloseCodes.GOING_AWAY, "broker shutting down");
+            return;
+        }
         // The slot is held until the process is confirmed gone, so a broker stop waits for teardowns under way.
         ended.future().onComplete(v -> registry.remove(this));
-        audit.record(accepted);
         ws.frameHandler(new ClientFrames(limits.maxMessageBytes(), new ClientFrames.Sink() {
             @Override
             public void stdin(Buffer data) {
@@ -143,12 +151,14 @@ public final class ExecSession {
         return ended.future();
     }
 
-    /** Tells the client the broker stops, closes with 1001 and kills the process. */
+    /** Tells the client the broker stops, closes with 1001 and kills the process. Callable from any thread. */
     public Future<Void> shutdown() {
-        if (state != State.CLOSED) {
-            send(Frame.of(FrameType.SHUTDOWN));
-            teardown(CloseCodes.GOING_AWAY, "broker shutting down");
-        }
+        context.runOnContext(v -> {
+            if (state != State.CLOSED) {
+                send(Frame.of(FrameType.SHUTDOWN));
+                teardown(CloseCodes.GOING_AWAY, "broker shutting down");
+            }
+        });
         return ended.future();
     }
 

@@ -59,8 +59,20 @@ public final class SessionRegistry {
         perSubject.computeIfPresent(subject, (k, n) -> n <= 1 ? null : n - 1);
     }
 
-    void add(ExecSession session) {
+    /** Adds a session; once the broker is stopping, gives back its slot instead and returns false. */
+    synchronized boolean add(ExecSession session) {
+        if (closing) {
+            release();
+            session.subject().ifPresent(this::releaseSubject);
+            return false;
+        }
         sessions.add(session);
+        return true;
+    }
+
+    /** Returns true once {@link #shutdownAll} was called: no new session may start. */
+    public boolean closing() {
+        return closing;
     }
 
     void remove(ExecSession session) {
@@ -77,9 +89,13 @@ public final class SessionRegistry {
 
     /** Sends {@code shutdown} to every session and kills their processes; completes when all are gone. */
     public Future<Void> shutdownAll() {
-        closing = true;
+        List<ExecSession> running;
+        synchronized (this) {
+            closing = true;
+            running = List.copyOf(sessions);
+        }
         List<Future<Void>> ends = new ArrayList<>();
-        for (ExecSession session : List.copyOf(sessions)) {
+        for (ExecSession session : running) {
             ends.add(session.shutdown());
         }
         return Future.join(ends).mapEmpty();

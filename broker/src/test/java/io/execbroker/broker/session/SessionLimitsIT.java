@@ -3,18 +3,24 @@ package io.execbroker.broker.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.execbroker.broker.auth.HandshakeRequest;
 import io.execbroker.broker.config.SessionLimits;
 import io.execbroker.broker.testing.BrokerHarness;
 import io.execbroker.broker.testing.ContainerProcesses;
 import io.execbroker.broker.testing.RawHandshake;
 import io.execbroker.protocol.client.ExecClient;
 import io.execbroker.protocol.frame.CloseCodes;
+import io.execbroker.protocol.grant.ExecGrant;
+import io.vertx.core.Promise;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -111,6 +117,41 @@ class SessionLimitsIT {
 
         assertThat(ContainerProcesses.running(broker.docker(), "sleep " + duration)).isFalse();
         assertThat(ContainerProcesses.running(broker.docker(), "sh -c " + script)).isFalse();
+    }
+
+    @Test
+    void handshakeAuthorizedWhileTheBrokerStopsGets503AndLaunchesNothing() throws Exception {
+        String lingering = ContainerProcesses.uniqueSleep();
+        String late = ContainerProcesses.uniqueSleep();
+        Promise<ExecGrant> lateGrant = Promise.promise();
+        CompletableFuture<HandshakeRequest> lateAsked = new CompletableFuture<>();
+        broker = BrokerHarness.start(SessionLimits.DEFAULTS, request -> {
+            if (!request.requestedCommand().contains(late)) {
+                return BrokerHarness.GRANT_REQUESTED.authorize(request);
+            }
+            lateAsked.complete(request);
+            return lateGrant.future();
+        });
+        // A session whose teardown lasts the kill grace keeps the stop going while the late grant arrives.
+        ExecClient lingeringClient = broker.exec("sh", "-c", "trap '' TERM; while :; do sleep " + lingering + "; done");
+        lingeringClient.started().orTimeout(30, TimeUnit.SECONDS).join();
+        CompletableFuture<String> lateResponse = CompletableFuture.supplyAsync(() -> {
+            try {
+                return RawHandshake.send(broker.port(), "/exec?command=sleep&command=" + late);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        HandshakeRequest lateRequest = lateAsked.get(30, TimeUnit.SECONDS);
+
+        CompletableFuture<Void> stopped = broker.broker().stop().toCompletionStage().toCompletableFuture();
+        lingeringClient.closed().orTimeout(30, TimeUnit.SECONDS).join(); // the stop has begun
+        BrokerHarness.GRANT_REQUESTED.authorize(lateRequest).onComplete(lateGrant);
+
+        assertThat(lateResponse.get(30, TimeUnit.SECONDS)).startsWith("HTTP/1.1 503 ").contains("the broker is stopping");
+        stopped.get(30, TimeUnit.SECONDS);
+        assertThat(ContainerProcesses.running(broker.docker(), "sleep " + late)).isFalse();
+        assertThat(ContainerProcesses.running(broker.docker(), "sleep " + lingering)).isFalse();
     }
 
     @Test
