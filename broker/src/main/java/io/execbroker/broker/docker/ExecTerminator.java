@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Kills the process of an exec whose session ended before it did (DESIGN.md §8). Docker has no exec-kill call and
@@ -25,9 +26,14 @@ import java.util.Map;
  */
 public final class ExecTerminator {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExecTerminator.class);
-    private static final Duration POLL = Duration.ofMillis(20);
-    private static final int START_POLLS = 100;
-    private static final int GONE_POLLS = 250;
+    /** The first wait between two exec inspects; each wait doubles, up to {@link #MAX_POLL}. */
+    private static final Duration FIRST_POLL = Duration.ofMillis(20);
+    private static final Duration MAX_POLL = Duration.ofMillis(500);
+    /**
+     * How long Docker may take to report a start, or an exit after KILL. A busy engine (a hundred sessions ending at
+     * once) reports late, and polls that back off keep the teardowns from adding to its load.
+     */
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final DockerControl control;
@@ -43,36 +49,33 @@ public final class ExecTerminator {
 
     /** Kills the process of exec {@code execId}; completes once Docker says it has exited. */
     public Future<ExecState> terminate(String execId) {
-        return untilStartedOrExited(execId, START_POLLS).compose(state -> {
+        return poll(execId, state -> state.exited() || state.pid() > 0, "neither started nor exited").compose(state -> {
             if (state.exited()) {
                 return Future.succeededFuture(state);
             }
             return signal(state.pid(), state.containerId(), false)
                 .compose(v -> delay(grace))
                 .compose(v -> signal(state.pid(), state.containerId(), true))
-                .compose(v -> untilExited(execId, GONE_POLLS));
+                .compose(v -> poll(execId, ExecState::exited, "still runs after KILL"));
         });
     }
 
-    private Future<ExecState> untilStartedOrExited(String execId, int polls) {
-        return control.inspect(execId).compose(state -> {
-            if (state.exited() || state.pid() > 0 || polls <= 0) {
-                return state.exited() || state.pid() > 0 ? Future.succeededFuture(state)
-                    : Future.failedFuture("exec " + execId + " neither started nor exited");
-            }
-            return delay(POLL).compose(v -> untilStartedOrExited(execId, polls - 1));
-        });
+    /** Inspects the exec, backing off, until {@code done} holds; fails after {@link #PATIENCE}. */
+    private Future<ExecState> poll(String execId, Predicate<ExecState> done, String failure) {
+        return poll(execId, done, failure, System.nanoTime() + PATIENCE.toNanos(), FIRST_POLL);
     }
 
-    private Future<ExecState> untilExited(String execId, int polls) {
+    private Future<ExecState> poll(String execId, Predicate<ExecState> done, String failure, long deadline,
+                                   Duration wait) {
         return control.inspect(execId).compose(state -> {
-            if (state.exited()) {
+            if (done.test(state)) {
                 return Future.succeededFuture(state);
             }
-            if (polls <= 0) {
-                return Future.failedFuture("exec " + execId + " still runs after KILL");
+            if (System.nanoTime() - deadline >= 0) {
+                return Future.failedFuture("exec " + execId + " " + failure + " (waited " + PATIENCE.toSeconds() + " s)");
             }
-            return delay(POLL).compose(v -> untilExited(execId, polls - 1));
+            Duration next = wait.multipliedBy(2).compareTo(MAX_POLL) < 0 ? wait.multipliedBy(2) : MAX_POLL;
+            return delay(wait).compose(v -> poll(execId, done, failure, deadline, next));
         });
     }
 
