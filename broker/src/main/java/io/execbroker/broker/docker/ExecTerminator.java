@@ -72,9 +72,10 @@ public final class ExecTerminator {
                 return Future.succeededFuture(state);
             }
             if (System.nanoTime() - deadline >= 0) {
-                return Future.failedFuture("exec " + execId + " " + failure + " (waited " + PATIENCE.toSeconds() + " s)");
+                return Future.failedFuture("exec " + execId + " " + failure + " (" + PATIENCE.toSeconds() + " s)");
             }
-            Duration next = wait.multipliedBy(2).compareTo(MAX_POLL) < 0 ? wait.multipliedBy(2) : MAX_POLL;
+            Duration doubled = wait.multipliedBy(2);
+            Duration next = doubled.compareTo(MAX_POLL) < 0 ? doubled : MAX_POLL;
             return delay(wait).compose(v -> poll(execId, done, failure, deadline, next));
         });
     }
