@@ -1,9 +1,14 @@
 package io.execbroker.broker.docker;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
@@ -18,21 +23,25 @@ import java.nio.charset.StandardCharsets;
  * event loop it was opened on.
  */
 public final class ExecStream {
-    private final NetSocket socket;
+    private final NetSocketInternal socket;
     private final boolean tty;
     private final StreamDemuxer demuxer;
     private OutputHandler output = (stream, chunk) -> { };
     private Handler<Throwable> failure = e -> { };
     /** Bytes that came in the same read as the 101 head: the start of the stream. */
-    private Buffer pending;
+    private ByteBuf pending;
 
-    /** Receives output chunks in order; {@code stream} is never {@code STDERR} for tty sessions. */
+    /**
+     * Receives output chunks in order; {@code stream} is never {@code STDERR} for tty sessions. A chunk's first
+     * byte is a spare one, free to overwrite (with a message type, say), and the payload follows. The handler
+     * owns the chunk and must release it, at the latest once it is written.
+     */
     @FunctionalInterface
     public interface OutputHandler {
-        void handle(StreamDemuxer.Stream stream, Buffer chunk);
+        void handle(StreamDemuxer.Stream stream, ByteBuf chunk);
     }
 
-    private ExecStream(NetSocket socket, boolean tty) {
+    private ExecStream(NetSocketInternal socket, boolean tty) {
         this.socket = socket;
         this.tty = tty;
         this.demuxer = tty ? null : new StreamDemuxer((stream, chunk) -> output.handle(stream, chunk));
@@ -43,21 +52,27 @@ public final class ExecStream {
      * answered {@code 101}; output arriving before the caller sets its handlers is kept, as the socket is paused.
      */
     static Future<ExecStream> open(NetClient client, SocketAddress address, String host, String execId, boolean tty) {
-        return client.connect(address).compose(socket -> {
+        return client.connect(address).compose(connected -> {
+            NetSocketInternal socket = (NetSocketInternal) connected;
+            ReadBuffers.useFor(socket);
             socket.pause();
             Promise<ExecStream> upgraded = Promise.promise();
             UpgradeHead head = new UpgradeHead();
             socket.exceptionHandler(upgraded::tryFail);
             socket.endHandler(v -> upgraded.tryFail("Docker closed the connection before it started exec " + execId));
-            socket.handler(data -> {
+            // Raw reads, as Netty made them (the stream's reads must keep their spare byte); the head is copied.
+            socket.messageHandler(message -> {
+                ByteBuf data = (ByteBuf) message;
                 try {
-                    if (!head.feed(data)) {
+                    if (!head.feed(Buffer.buffer(ByteBufUtil.getBytes(data)))) {
                         return;
                     }
                 } catch (IllegalStateException e) {
                     socket.close();
                     upgraded.tryFail(e);
                     return;
+                } finally {
+                    data.release();
                 }
                 if (head.status() != 101) {
                     socket.close();
@@ -67,7 +82,7 @@ public final class ExecStream {
                 }
                 socket.pause();
                 ExecStream stream = new ExecStream(socket, tty);
-                stream.pending = head.rest();
+                stream.pending = ReadBuffers.withSpareByte(Unpooled.wrappedBuffer(head.rest().getBytes()));
                 upgraded.complete(stream);
             });
             socket.resume();
@@ -95,25 +110,40 @@ public final class ExecStream {
         this.failure = onError;
         socket.exceptionHandler(onError);
         socket.endHandler(onEnd);
-        socket.handler(this::read);
-        if (pending != null && pending.length() > 0) {
-            read(pending);
-        }
+        socket.messageHandler(message -> read((ByteBuf) message));
+        ByteBuf first = pending;
         pending = null;
+        if (first.isReadable()) {
+            read(first);
+        } else {
+            first.release();
+        }
         socket.resume();
     }
 
-    private void read(Buffer data) {
+    /** Takes one read of the stream, and releases it. */
+    private void read(ByteBuf raw) {
+        ByteBuf data = ReadBuffers.withSpareByte(raw);
         if (tty) {
-            output.handle(StreamDemuxer.Stream.STDOUT, data);
+            output.handle(StreamDemuxer.Stream.STDOUT, data.readerIndex(data.readerIndex() - 1));
             return;
         }
         try {
             demuxer.feed(data);
         } catch (IllegalStateException corrupt) {
-            socket.close();
+            close();
             failure.handle(corrupt);
+        } finally {
+            data.release();
         }
+    }
+
+    /**
+     * Returns the bytes of direct memory that output reads hold, across all streams: reads not yet written to
+     * their clients, or queued while a client is slow. For metrics, and for tests that check every read is freed.
+     */
+    public static long outputBytesHeld() {
+        return ReadBuffers.bytesHeld();
     }
 
     /** Writes stdin bytes; the future completes once they are on the wire. */
@@ -150,6 +180,9 @@ public final class ExecStream {
 
     /** Closes the stream both ways. This does not stop the process: see {@link ExecTerminator}. */
     public Future<Void> close() {
+        // Reads queued while paused would wait for the garbage collector's cleaner: release them now.
+        socket.messageHandler(ReferenceCountUtil::release);
+        socket.resume();
         return socket.close();
     }
 }

@@ -1,6 +1,6 @@
 package io.execbroker.broker.docker;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
 
 import java.util.Objects;
 
@@ -24,10 +24,13 @@ public final class StreamDemuxer {
     /** Where a chunk of payload came from. */
     public enum Stream { STDOUT, STDERR, SYSTEM_ERROR }
 
-    /** Receives payload chunks, in order. A chunk may be any part of a frame, never empty. */
+    /**
+     * Receives payload chunks, in order. A chunk may be any part of a frame, never empty. Its first byte is a spare
+     * one, free to overwrite, and the payload follows; the sink owns the chunk and releases it.
+     */
     @FunctionalInterface
     interface Sink {
-        void accept(Stream stream, Buffer chunk);
+        void accept(Stream stream, ByteBuf chunk);
     }
 
     private enum State { HEADER, PAYLOAD }
@@ -44,25 +47,31 @@ public final class StreamDemuxer {
     }
 
     /**
-     * Consumes {@code data}, handing each payload chunk to the sink.
+     * Consumes the readable bytes of {@code data}, handing each payload chunk to the sink as a slice of
+     * {@code data} that starts one byte early: on the last byte of the frame header, or, where the chunk starts
+     * the read, on the spare byte before {@code data}'s reader index. {@code data} stays the caller's.
      *
      * @throws IllegalStateException if a header names a stream Docker never sends (the stream is corrupt)
+     * @throws IllegalArgumentException if {@code data} has no spare byte before its reader index
      */
-    void feed(Buffer data) {
-        int pos = 0;
-        int length = data.length();
-        while (pos < length) {
+    void feed(ByteBuf data) {
+        if (data.readerIndex() == 0) {
+            throw new IllegalArgumentException("a read needs a spare byte before its data");
+        }
+        int pos = data.readerIndex();
+        int end = data.writerIndex();
+        while (pos < end) {
             if (state == State.HEADER) {
-                int n = Math.min(HEADER_BYTES - headerFill, length - pos);
-                data.getBytes(pos, pos + n, header, headerFill);
+                int n = Math.min(HEADER_BYTES - headerFill, end - pos);
+                data.getBytes(pos, header, headerFill, n);
                 headerFill += n;
                 pos += n;
                 if (headerFill == HEADER_BYTES) {
                     startFrame();
                 }
             } else {
-                int n = (int) Math.min(remaining, length - pos);
-                sink.accept(stream, data.slice(pos, pos + n));
+                int n = (int) Math.min(remaining, end - pos);
+                sink.accept(stream, data.retainedSlice(pos - 1, n + 1));
                 remaining -= n;
                 pos += n;
                 if (remaining == 0) {

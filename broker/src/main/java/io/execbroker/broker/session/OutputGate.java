@@ -3,9 +3,10 @@ package io.execbroker.broker.session;
 import io.execbroker.broker.docker.ExecStream;
 import io.execbroker.broker.docker.StreamDemuxer;
 import io.execbroker.protocol.frame.FrameType;
-import io.execbroker.protocol.frame.ProtocolLimits;
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,13 +19,17 @@ import java.util.List;
  *
  * <p>Until the process is known to have started, output is held (bounded): when a command cannot start, Docker
  * writes its own error text on the stream, and that must reach the client as an {@code error}, not as stdout.
+ *
+ * <p>Each chunk comes with a spare byte in front (see {@link ExecStream.OutputHandler}): the gate writes the
+ * message type there and sends the chunk as it is, no copy, releasing it once the write completes.
  * Not thread safe.
  */
 final class OutputGate {
     /** Most output held while the start is being confirmed; past it Docker is not read. */
     static final int MAX_HELD_BYTES = 64 * 1024;
 
-    private record Chunk(FrameType type, Buffer data) { }
+    /** A held chunk: a heap copy, so that no direct buffer waits on the start being confirmed. */
+    private record Chunk(FrameType type, ByteBuf data) { }
 
     private final ServerWebSocket ws;
     private final Runnable confirmStart;
@@ -51,8 +56,8 @@ final class OutputGate {
         update();
     }
 
-    /** Takes one chunk of output from the stream. */
-    void accept(StreamDemuxer.Stream from, Buffer chunk) {
+    /** Takes one chunk of output from the stream, and with it the duty to release it. */
+    void accept(StreamDemuxer.Stream from, ByteBuf chunk) {
         onTraffic.run();
         FrameType type = switch (from) {
             case STDOUT -> FrameType.STDOUT;
@@ -63,8 +68,9 @@ final class OutputGate {
             send(type, chunk);
             return;
         }
-        held.add(new Chunk(type, chunk));
-        heldBytes += chunk.length();
+        heldBytes += payloadBytes(chunk);
+        held.add(new Chunk(type, Unpooled.copiedBuffer(chunk)));
+        chunk.release();
         if (!confirming) {
             confirming = true;
             confirmStart.run();
@@ -87,7 +93,8 @@ final class OutputGate {
     /** The process never started: returns what Docker wrote (its error text) instead of sending it. */
     String discardHeld() {
         StringBuilder text = new StringBuilder();
-        held.forEach(chunk -> text.append(chunk.data().toString(StandardCharsets.UTF_8)));
+        held.forEach(chunk -> text.append(chunk.data().toString(chunk.data().readerIndex() + 1,
+            payloadBytes(chunk.data()), StandardCharsets.UTF_8)));
         held.clear();
         heldBytes = 0;
         return text.toString().strip();
@@ -103,17 +110,14 @@ final class OutputGate {
         return bytesOut;
     }
 
-    private void send(FrameType type, Buffer data) {
+    private void send(FrameType type, ByteBuf chunk) {
         if (ws.isClosed()) {
+            chunk.release();
             return;
         }
-        bytesOut += data.length();
-        // One contiguous heap buffer: the socket copies it to a direct buffer in one pass. A composite of type byte
-        // and payload would be merged into a fresh array first (Netty's nioBuffer of a composite), one copy more.
-        Buffer message = Buffer.buffer(ProtocolLimits.HEADER_BYTES + data.length())
-            .appendByte(type.codeByte())
-            .appendBuffer(data);
-        ws.writeBinaryMessage(message);
+        bytesOut += payloadBytes(chunk);
+        chunk.setByte(chunk.readerIndex(), type.codeByte());
+        ws.writeBinaryMessage(BufferInternal.buffer(chunk)).onComplete(written -> chunk.release());
         if (!wsFull && ws.writeQueueFull()) {
             wsFull = true;
             update();
@@ -122,6 +126,10 @@ final class OutputGate {
                 update();
             });
         }
+    }
+
+    private static int payloadBytes(ByteBuf chunk) {
+        return chunk.readableBytes() - 1;
     }
 
     private void update() {

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 /**
  * One exec the benchmark drives over some transport (the Docker API directly, or a bare WebSocket to the broker):
  * the futures, the other output, and the stdin pump that honours the transport's backpressure. Subclasses supply
- * the transport. The stdout sink runs on the event loop; the public methods may be called from any thread.
+ * the transport. The stdout sink runs on the event loop and may use a chunk during the call only; the public methods may be called from any thread.
  */
 abstract class BenchExec {
     /** Stdin goes out in chunks of this size, as the protocol client sends it. */

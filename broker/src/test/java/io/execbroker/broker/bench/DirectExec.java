@@ -11,6 +11,7 @@ import io.execbroker.protocol.grant.ExecGrant;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -56,11 +57,14 @@ final class DirectExec extends BenchExec {
         ExecStream stream = handle.stream();
         stream.setWriteQueueMaxSize(STDIN_QUEUE_BYTES);
         stream.start((from, chunk) -> {
+            // the chunk's first byte is a spare one; the payload follows
+            Buffer payload = BufferInternal.buffer(chunk.slice(chunk.readerIndex() + 1, chunk.readableBytes() - 1));
             if (from == StreamDemuxer.Stream.STDOUT) {
-                stdout.accept(chunk);
+                stdout.accept(payload);
             } else {
-                otherOutput.append(chunk.toString(StandardCharsets.UTF_8));
+                otherOutput.append(payload.toString(StandardCharsets.UTF_8));
             }
+            chunk.release();
         }, end -> readExitCode(EXIT_POLLS), this::fail);
         this.started.complete(null);
     }

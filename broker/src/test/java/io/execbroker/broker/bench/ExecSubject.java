@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 
 /** The measurements of {@link Subject}, for any transport that runs a {@link BenchExec}. */
 abstract class ExecSubject implements Subject {
-    /** Starts {@code argv} in servertest; returns at once. */
+    /** Starts {@code argv} in servertest; returns at once. {@code stdout} may use a chunk during the call only. */
     protected abstract BenchExec start(List<String> argv, boolean tty, Consumer<Buffer> stdout);
 
     @Override
@@ -57,7 +57,8 @@ abstract class ExecSubject implements Subject {
     @Override
     public Echo openEcho() throws Exception {
         BlockingQueue<Buffer> back = new LinkedBlockingQueue<>();
-        BenchExec exec = start(List.of("cat"), false, back::add);
+        // a chunk is valid during the call only (the direct client's are released after it): keep a copy
+        BenchExec exec = start(List.of("cat"), false, chunk -> back.add(chunk.copy()));
         exec.awaitStarted();
         return new Echo() {
             @Override

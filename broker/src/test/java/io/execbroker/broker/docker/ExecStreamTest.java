@@ -1,7 +1,9 @@
 package io.execbroker.broker.docker;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -9,6 +11,7 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.SocketAddress;
 
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -56,8 +59,34 @@ class ExecStreamTest {
         Buffer answer = Buffer.buffer(UPGRADED).appendBytes(HexFormat.of().parseHex("0100000000000002" + "6869"));
         ExecStream stream = open(endpoint(answer));
         CompletableFuture<String> out = new CompletableFuture<>();
-        vertx.runOnContext(v -> stream.start((s, chunk) -> out.complete(s + ":" + chunk), end -> { }, out::completeExceptionally));
+        vertx.runOnContext(v -> stream.start((s, chunk) -> {
+            out.complete(s + ":" + chunk.toString(chunk.readerIndex() + 1, chunk.readableBytes() - 1, UTF_8));
+            chunk.release();
+        }, end -> { }, out::completeExceptionally));
         assertThat(out.get(10, TimeUnit.SECONDS)).isEqualTo("STDOUT:hi");
+    }
+
+    @Test
+    void closingAPausedStreamFreesTheReadsQueuedInIt() throws Exception {
+        long before = ExecStream.outputBytesHeld();
+        byte[] frame = new byte[8 + 4096];
+        frame[0] = 1;
+        frame[6] = 0x10; // size 4096, big endian
+        Buffer answer = Buffer.buffer(UPGRADED);
+        for (int i = 0; i < 256; i++) {
+            answer.appendBytes(frame);
+        }
+        ExecStream stream = open(endpoint(answer));
+        CompletableFuture<Void> paused = new CompletableFuture<>();
+        vertx.runOnContext(v -> stream.start((s, chunk) -> {
+            chunk.release();
+            stream.pause(); // a slow client: what Docker sends meanwhile waits in the stream
+            paused.complete(null);
+        }, end -> { }, paused::completeExceptionally));
+        paused.get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ExecStream.outputBytesHeld() > before);
+        vertx.runOnContext(v -> stream.close());
+        await().atMost(Duration.ofSeconds(10)).until(() -> ExecStream.outputBytesHeld() == before);
     }
 
     @Test
@@ -74,7 +103,7 @@ class ExecStreamTest {
         Buffer answer = Buffer.buffer(UPGRADED).appendBytes(HexFormat.of().parseHex("0700000000000001" + "41"));
         ExecStream stream = open(endpoint(answer));
         CompletableFuture<Throwable> failed = new CompletableFuture<>();
-        vertx.runOnContext(v -> stream.start((s, chunk) -> { }, end -> { }, failed::complete));
+        vertx.runOnContext(v -> stream.start((s, chunk) -> chunk.release(), end -> { }, failed::complete));
         assertThat(failed.get(10, TimeUnit.SECONDS))
             .hasMessage("corrupt exec stream: frame header names stream 7 (expected: 1, 2 or 3)");
     }

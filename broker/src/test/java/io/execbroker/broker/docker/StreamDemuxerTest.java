@@ -3,7 +3,9 @@ package io.execbroker.broker.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vertx.core.buffer.Buffer;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -13,11 +15,21 @@ import org.junit.jupiter.api.Test;
 
 class StreamDemuxerTest {
     private final List<String> out = new ArrayList<>();
-    private final StreamDemuxer demuxer = new StreamDemuxer((stream, chunk) ->
-        out.add(stream + ":" + HexFormat.of().formatHex(chunk.getBytes())));
+    private final List<ByteBuf> chunks = new ArrayList<>();
+    private final StreamDemuxer demuxer = new StreamDemuxer((stream, chunk) -> {
+        chunks.add(chunk);
+        // the first byte is the spare one: the payload follows it
+        out.add(stream + ":" + HexFormat.of().formatHex(ByteBufUtil.getBytes(chunk, chunk.readerIndex() + 1,
+            chunk.readableBytes() - 1)));
+    });
 
-    private static Buffer hex(String hex) {
-        return Buffer.buffer(HexFormat.of().parseHex(hex.replace(" ", "")));
+    /** A read as the stream gets it: the bytes after one spare byte. */
+    private static ByteBuf read(byte[] bytes) {
+        return Unpooled.buffer(bytes.length + 1).writeByte(0xee).writeBytes(bytes).readerIndex(1);
+    }
+
+    private static ByteBuf hex(String hex) {
+        return read(HexFormat.of().parseHex(hex.replace(" ", "")));
     }
 
     @Test
@@ -32,7 +44,7 @@ class StreamDemuxerTest {
     void headerAndPayloadMaySplitAnywhere() {
         byte[] stream = HexFormat.of().parseHex("0100000000000003616263" + "0200000000000001ff");
         for (byte b : stream) {
-            demuxer.feed(Buffer.buffer(new byte[] {b}));
+            demuxer.feed(read(new byte[] {b}));
         }
         assertThat(out).containsExactly("STDOUT:61", "STDOUT:62", "STDOUT:63", "STDERR:ff");
     }
@@ -42,6 +54,35 @@ class StreamDemuxerTest {
         demuxer.feed(hex("01000000 00100000 00"));
         assertThat(out).containsExactly("STDOUT:00");
         assertThat(demuxer.atFrameBoundary()).isFalse();
+    }
+
+    @Test
+    void eachChunkIsASliceOfTheReadStartingOneByteEarlyAndReleasesWithIt() {
+        ByteBuf read = hex("01000000 00000002 6869 02000000 00000001 65");
+        demuxer.feed(read);
+        assertThat(chunks).hasSize(2);
+        // chunk 1 starts on the header's last size byte, chunk 2 likewise: overwriting it costs nothing
+        chunks.get(0).setByte(chunks.get(0).readerIndex(), 1);
+        assertThat(read.getByte(8)).isEqualTo((byte) 1);
+        read.release();
+        assertThat(read.refCnt()).isEqualTo(2);
+        chunks.forEach(ByteBuf::release);
+        assertThat(read.refCnt()).isZero();
+    }
+
+    @Test
+    void aChunkThatStartsTheReadTakesTheSpareByte() {
+        demuxer.feed(hex("01000000 00000004 6869"));
+        ByteBuf rest = hex("6a6b");
+        demuxer.feed(rest);
+        assertThat(out).containsExactly("STDOUT:6869", "STDOUT:6a6b");
+        assertThat(chunks.get(1).getByte(chunks.get(1).readerIndex())).isEqualTo((byte) 0xee);
+    }
+
+    @Test
+    void refusesAReadWithoutASpareByte() {
+        assertThatThrownBy(() -> demuxer.feed(Unpooled.wrappedBuffer(new byte[] {1})))
+            .isInstanceOf(IllegalArgumentException.class).hasMessage("a read needs a spare byte before its data");
     }
 
     @Test

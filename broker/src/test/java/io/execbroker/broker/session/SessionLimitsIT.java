@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.execbroker.broker.auth.HandshakeRequest;
 import io.execbroker.broker.config.SessionLimits;
+import io.execbroker.broker.docker.ExecStream;
 import io.execbroker.broker.testing.BrokerHarness;
 import io.execbroker.broker.testing.ContainerProcesses;
 import io.execbroker.broker.testing.RawHandshake;
@@ -232,5 +233,22 @@ class SessionLimitsIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> ContainerProcesses.running(broker.docker(), "sleep " + duration));
         client.close();
         await().atMost(Duration.ofSeconds(10)).until(() -> !ContainerProcesses.running(broker.docker(), "sleep " + duration));
+    }
+
+    @Test
+    void everyOutputReadIsFreedOnceWrittenOrWhenAPausedSessionEnds() throws Exception {
+        broker = BrokerHarness.start(SessionLimits.DEFAULTS);
+        ExecClient whole = broker.exec("head", "-c", String.valueOf(8 << 20), "/dev/zero");
+        assertThat(whole.stdout().transferTo(OutputStream.nullOutputStream())).isEqualTo(8 << 20);
+        assertThat(whole.exitCode().orTimeout(30, TimeUnit.SECONDS).join()).isZero();
+        // A client that stops reading, then vanishes, leaves reads queued in the broker: they go with its session.
+        String duration = ContainerProcesses.uniqueSleep();
+        try (Socket stalled = new Socket("127.0.0.1", broker.port())) {
+            stalled.getOutputStream().write(RawHandshake.request("/exec?command=sh&command=-c&command="
+                + "head%20-c%2067108864%20%2Fdev%2Fzero%3B%20sleep%20" + duration));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ExecStream.outputBytesHeld() > 0);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().sessions().active() == 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ExecStream.outputBytesHeld() == 0);
     }
 }
