@@ -77,6 +77,7 @@ final class Measurements {
                 ThreadCpu.Sample before = own == null ? null : ThreadCpu.sample(own);
                 long processBefore = ThreadCpu.processCpuNanos();
                 double machineBefore = MachineCpu.busySeconds();
+                double childrenBefore = ChildCpu.reapedSeconds();
                 Subject.Transfer t = run.run(s);
                 double machineCpu = MachineCpu.busySeconds() - machineBefore;
                 long processCpu = ThreadCpu.processCpuNanos() - processBefore;
@@ -100,6 +101,11 @@ final class Measurements {
                                 results.brokerCpuByThread.merge(name, nanos / 1e9, Double::sum));
                         }
                         cpuNote += String.format(", JVM %.2f s/GiB, own threads %.3f s/GiB", processPerGiB, ownPerGiB);
+                    } else if (s instanceof CliSubject && childrenBefore >= 0) {
+                        // the CLI's own CPU: its process, waited for by the end of the run
+                        double cliPerGiB = (ChildCpu.reapedSeconds() - childrenBefore) / gib;
+                        results.ownCpuPerGiB.computeIfAbsent(s.name(), x -> new double[reps])[rep] = cliPerGiB;
+                        cpuNote += String.format(", CLI process %.3f s/GiB", cliPerGiB);
                     }
                 }
                 progress.say(String.format("%s %d/%d %-17s %8.1f MiB/s%s", label, rep + 1, reps, s.name(),

@@ -96,7 +96,7 @@ final class Report {
     private void cpuRows() {
         double broker = Stats.median(r.ownCpuPerGiB.get(BROKER));
         double direct = Stats.median(r.ownCpuPerGiB.get(DIRECT));
-        row("CPU s/GiB, stdout tty=off, own threads", c -> median3(r.ownCpuPerGiB, c),
+        row("CPU s/GiB, stdout tty=off, own threads (CLI: its process)", c -> median3(r.ownCpuPerGiB, c),
             String.format("%.2fx", broker / direct), "broker <= 0.6 s/GiB", broker <= 0.6 ? "PASS" : "FAIL");
         row("CPU s/GiB, same runs, whole JVM (+client,GC,JIT)", c -> median3(r.processCpuPerGiB, c),
             ratio(r.processCpuPerGiB), NONE, "info");
