@@ -180,7 +180,12 @@ public final class ExecStream {
 
     /** Closes the stream both ways. This does not stop the process: see {@link ExecTerminator}. */
     public Future<Void> close() {
-        // Reads queued while paused would wait for the garbage collector's cleaner: release them now.
+        // Reads queued while paused would wait for the garbage collector's cleaner: release them now, and the
+        // stream's first bytes if the stream was never started.
+        if (pending != null) {
+            pending.release();
+            pending = null;
+        }
         socket.messageHandler(ReferenceCountUtil::release);
         socket.resume();
         return socket.close();
