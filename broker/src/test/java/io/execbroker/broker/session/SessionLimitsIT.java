@@ -251,4 +251,23 @@ class SessionLimitsIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().sessions().active() == 0);
         await().atMost(Duration.ofSeconds(10)).until(() -> ExecStream.outputBytesHeld() == 0);
     }
+
+    @Test
+    void aClientThatStopsReadingAndSendsACloseFrameEndsItsSessionAtOnce() throws Exception {
+        broker = BrokerHarness.start(SessionLimits.DEFAULTS);
+        String bytes = ContainerProcesses.uniqueSleep(); // a byte count no other process uses
+        try (Socket stalled = new Socket("127.0.0.1", broker.port())) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.getOutputStream().write(RawHandshake.request("/exec?command=head&command=-c&command=" + bytes
+                + "&command=/dev/zero"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ExecStream.outputBytesHeld() > 0);
+            assertThat(ContainerProcesses.running(broker.docker(), "head -c " + bytes)).isTrue();
+
+            // A masked close frame, 1000: the broker's answer cannot get out, since nothing reads it.
+            stalled.getOutputStream().write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xe8});
+            await().atMost(Duration.ofSeconds(5))
+                .until(() -> !ContainerProcesses.running(broker.docker(), "head -c " + bytes));
+            await().atMost(Duration.ofSeconds(5)).until(() -> broker.broker().sessions().active() == 0);
+        }
+    }
 }

@@ -1,0 +1,117 @@
+package io.execbroker.broker.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.execbroker.broker.testing.RawHandshake;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.ServerWebSocket;
+
+import java.io.InputStream;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The broker's side of the closing handshake with a peer that reads, and with one that has stopped reading. */
+class ClosingHandshakeTest {
+    private final Vertx vertx = Vertx.vertx();
+    private final CompletableFuture<ServerWebSocket> accepted = new CompletableFuture<>();
+    private final CompletableFuture<Void> connectionClosed = new CompletableFuture<>();
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    private int server() throws Exception {
+        HttpServer server = vertx.createHttpServer().webSocketHandler(ws -> {
+            ws.closeHandler(v -> connectionClosed.complete(null));
+            accepted.complete(ws);
+        });
+        return server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+            .actualPort();
+    }
+
+    /** Fills the connection to a peer that does not read: the close frame stays behind the queued writes. */
+    private static void fillUntilFull(ServerWebSocket ws, CompletableFuture<Void> full) {
+        Buffer chunk = Buffer.buffer(new byte[64 << 10]);
+        while (!ws.writeQueueFull()) {
+            ws.writeBinaryMessage(chunk);
+        }
+        full.complete(null);
+    }
+
+    private static String readHead(InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            assertThat(b).isNotNegative();
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    @Test
+    void aPeerThatStoppedReadingIsDroppedAfterTheGrace() throws Exception {
+        int port = server();
+        try (Socket stalled = new Socket("127.0.0.1", port)) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.getOutputStream().write(RawHandshake.request("/"));
+            ServerWebSocket ws = accepted.get(10, TimeUnit.SECONDS);
+            CompletableFuture<Void> full = new CompletableFuture<>();
+            vertx.runOnContext(v -> fillUntilFull(ws, full));
+            full.get(10, TimeUnit.SECONDS);
+
+            vertx.runOnContext(v -> ClosingHandshake.close(vertx, ws, 1000, "done", Duration.ofMillis(200)));
+            connectionClosed.get(10, TimeUnit.SECONDS);
+            assertThat(ws.isClosed()).isTrue();
+        }
+    }
+
+    @Test
+    void aStalledPeerThatSentACloseFrameIsDroppedAfterTheGrace() throws Exception {
+        int port = server();
+        try (Socket stalled = new Socket("127.0.0.1", port)) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.getOutputStream().write(RawHandshake.request("/"));
+            ServerWebSocket ws = accepted.get(10, TimeUnit.SECONDS);
+            CompletableFuture<Void> full = new CompletableFuture<>();
+            CompletableFuture<Void> closeFrame = new CompletableFuture<>();
+            vertx.runOnContext(v -> {
+                ws.endHandler(end -> closeFrame.complete(null));
+                fillUntilFull(ws, full);
+            });
+            full.get(10, TimeUnit.SECONDS);
+            stalled.getOutputStream().write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xe8});
+            closeFrame.get(10, TimeUnit.SECONDS);
+
+            vertx.runOnContext(v -> ClosingHandshake.close(vertx, ws, 1000, "done", Duration.ofMillis(200)));
+            connectionClosed.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aPeerThatReadsGetsTheCloseFrameAndTheReason() throws Exception {
+        int port = server();
+        try (Socket peer = new Socket("127.0.0.1", port)) {
+            peer.setSoTimeout(10_000);
+            peer.getOutputStream().write(RawHandshake.request("/"));
+            ServerWebSocket ws = accepted.get(10, TimeUnit.SECONDS);
+            vertx.runOnContext(v -> ClosingHandshake.close(vertx, ws, 4000, "idle", Duration.ofSeconds(30)));
+
+            InputStream in = peer.getInputStream();
+            String head = readHead(in);
+            assertThat(head).startsWith("HTTP/1.1 101 ");
+            // close frame: FIN + opcode 8, length 2 + 4, status 4000 (0x0fa0), then the reason
+            assertThat(in.readNBytes(8)).containsExactly(0x88, 6, 0x0f, 0xa0, 'i', 'd', 'l', 'e');
+            peer.getOutputStream().write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x0f, (byte) 0xa0});
+            assertThat(in.read()).isEqualTo(-1);
+            connectionClosed.get(10, TimeUnit.SECONDS);
+        }
+    }
+}
