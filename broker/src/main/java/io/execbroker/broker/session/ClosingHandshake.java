@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -14,6 +15,9 @@ import java.time.Duration;
  * the connection needs the Netty context, so this one class reaches into Vert.x's internal API.
  */
 final class ClosingHandshake {
+    /** The most a close frame's reason may take, in UTF-8 (RFC 6455 §5.5: 125 bytes of payload, 2 for the code). */
+    static final int MAX_REASON_BYTES = 123;
+
     private ClosingHandshake() {
     }
 
@@ -23,7 +27,7 @@ final class ClosingHandshake {
      */
     static void close(Vertx vertx, ServerWebSocket ws, int code, String reason, Duration grace) {
         if (!ws.isClosed()) {
-            ws.close((short) code, reason);
+            ws.close((short) code, fit(reason));
         }
         if (ws instanceof WebSocketInternal internal && internal.channelHandlerContext().channel().isOpen()) {
             ChannelHandlerContext context = internal.channelHandlerContext();
@@ -36,5 +40,29 @@ final class ClosingHandshake {
                 }
             });
         }
+    }
+
+    /**
+     * Returns {@code reason} cut to {@value #MAX_REASON_BYTES} bytes of UTF-8, at a character boundary, ending
+     * with "..." when cut. A longer reason makes a close frame every client must reject as a protocol error.
+     */
+    static String fit(String reason) {
+        if (reason.getBytes(StandardCharsets.UTF_8).length <= MAX_REASON_BYTES) {
+            return reason;
+        }
+        String ellipsis = "...";
+        int budget = MAX_REASON_BYTES - ellipsis.length();
+        int end = 0;
+        int bytes = 0;
+        while (end < reason.length()) {
+            int cp = reason.codePointAt(end);
+            int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + size > budget) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(cp);
+        }
+        return reason.substring(0, end) + ellipsis;
     }
 }

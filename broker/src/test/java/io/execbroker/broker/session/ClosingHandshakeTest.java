@@ -10,6 +10,7 @@ import io.vertx.core.http.ServerWebSocket;
 
 import java.io.InputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +113,45 @@ class ClosingHandshakeTest {
             peer.getOutputStream().write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x0f, (byte) 0xa0});
             assertThat(in.read()).isEqualTo(-1);
             connectionClosed.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void aReasonLongerThanACloseFrameHoldsIsCutAtACharacterBoundary() {
+        assertThat(ClosingHandshake.fit("client closed")).isEqualTo("client closed");
+        String exact = "x".repeat(123);
+        assertThat(ClosingHandshake.fit(exact)).isSameAs(exact);
+
+        String cut = ClosingHandshake.fit("cannot start exec: " + "y".repeat(200));
+        assertThat(cut).startsWith("cannot start exec: yyy").endsWith("...");
+        assertThat(cut.getBytes(StandardCharsets.UTF_8)).hasSize(123);
+
+        // 'é' takes 2 bytes, '€' 3: the cut never splits one, so the result stays valid UTF-8 within the limit
+        for (String unit : new String[] {"é", "€", "😀"}) {
+            String fitted = ClosingHandshake.fit(unit.repeat(100));
+            byte[] utf8 = fitted.getBytes(StandardCharsets.UTF_8);
+            assertThat(utf8.length).isLessThanOrEqualTo(123).isGreaterThan(117);
+            assertThat(fitted).endsWith("...").startsWith(unit);
+            assertThat(fitted.substring(0, fitted.length() - 3).replace(unit, "")).isEmpty();
+        }
+    }
+
+    @Test
+    void aLongReasonReachesThePeerCutToFit() throws Exception {
+        int port = server();
+        try (Socket peer = new Socket("127.0.0.1", port)) {
+            peer.setSoTimeout(10_000);
+            peer.getOutputStream().write(RawHandshake.request("/"));
+            ServerWebSocket ws = accepted.get(10, TimeUnit.SECONDS);
+            vertx.runOnContext(v -> ClosingHandshake.close(vertx, ws, 1011, "z".repeat(300), Duration.ofSeconds(30)));
+
+            InputStream in = peer.getInputStream();
+            readHead(in);
+            byte[] head = in.readNBytes(4);
+            assertThat(head[0] & 0xff).isEqualTo(0x88);
+            assertThat(head[1] & 0xff).isEqualTo(125); // the most a control frame may carry
+            assertThat(head[2] << 8 | head[3] & 0xff).isEqualTo(1011);
+            assertThat(new String(in.readNBytes(123), StandardCharsets.UTF_8)).isEqualTo("z".repeat(120) + "...");
         }
     }
 }
