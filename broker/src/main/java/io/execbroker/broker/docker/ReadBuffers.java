@@ -4,7 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.util.UncheckedBooleanSupplier;
 import io.vertx.core.internal.net.NetSocketInternal;
 
 /**
@@ -36,12 +38,7 @@ final class ReadBuffers {
         channel.config().setRecvByteBufAllocator(new RecvByteBufAllocator() {
             @Override
             public Handle newHandle() {
-                return new DelegatingHandle(sizing.newHandle()) {
-                    @Override
-                    public ByteBuf allocate(ByteBufAllocator ignored) {
-                        return UNPOOLED.directBuffer(guess() + 1).writerIndex(1).readerIndex(1);
-                    }
-                };
+                return new SpareByteHandle((ExtendedHandle) sizing.newHandle());
             }
         });
     }
@@ -62,6 +59,73 @@ final class ReadBuffers {
             return copy.readerIndex(1);
         } finally {
             data.release();
+        }
+    }
+
+    /**
+     * Netty's own read sizing and loop control, with reads landing in {@link #UNPOOLED} buffers that have the spare
+     * byte. An {@link RecvByteBufAllocator.ExtendedHandle}, as the native transports require.
+     */
+    private static final class SpareByteHandle implements RecvByteBufAllocator.ExtendedHandle {
+        private final RecvByteBufAllocator.ExtendedHandle sizing;
+
+        SpareByteHandle(RecvByteBufAllocator.ExtendedHandle sizing) {
+            this.sizing = sizing;
+        }
+
+        @Override
+        public ByteBuf allocate(ByteBufAllocator ignored) {
+            return UNPOOLED.directBuffer(sizing.guess() + 1).writerIndex(1).readerIndex(1);
+        }
+
+        @Override
+        public int guess() {
+            return sizing.guess();
+        }
+
+        @Override
+        public void reset(ChannelConfig config) {
+            sizing.reset(config);
+        }
+
+        @Override
+        public void incMessagesRead(int numMessages) {
+            sizing.incMessagesRead(numMessages);
+        }
+
+        @Override
+        public void lastBytesRead(int bytes) {
+            sizing.lastBytesRead(bytes);
+        }
+
+        @Override
+        public int lastBytesRead() {
+            return sizing.lastBytesRead();
+        }
+
+        @Override
+        public void attemptedBytesRead(int bytes) {
+            sizing.attemptedBytesRead(bytes);
+        }
+
+        @Override
+        public int attemptedBytesRead() {
+            return sizing.attemptedBytesRead();
+        }
+
+        @Override
+        public boolean continueReading() {
+            return sizing.continueReading();
+        }
+
+        @Override
+        public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
+            return sizing.continueReading(maybeMoreDataSupplier);
+        }
+
+        @Override
+        public void readComplete() {
+            sizing.readComplete();
         }
     }
 }
