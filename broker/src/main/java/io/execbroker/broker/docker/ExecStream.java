@@ -30,6 +30,7 @@ public final class ExecStream {
     private Handler<Throwable> failure = e -> { };
     /** Bytes that came in the same read as the 101 head: the start of the stream. */
     private ByteBuf pending;
+    private final ReadCoalescing coalescing;
 
     /**
      * Receives output chunks in order; {@code stream} is never {@code STDERR} for tty sessions. A chunk's first
@@ -45,6 +46,7 @@ public final class ExecStream {
         this.socket = socket;
         this.tty = tty;
         this.demuxer = tty ? null : new StreamDemuxer((stream, chunk) -> output.handle(stream, chunk));
+        this.coalescing = new ReadCoalescing(socket.channelHandlerContext().channel(), System::nanoTime);
     }
 
     /**
@@ -110,7 +112,13 @@ public final class ExecStream {
         this.failure = onError;
         socket.exceptionHandler(onError);
         socket.endHandler(onEnd);
-        socket.messageHandler(message -> read((ByteBuf) message));
+        socket.messageHandler(message -> {
+            ByteBuf raw = (ByteBuf) message;
+            boolean filled = raw.writableBytes() == 0;
+            int bytes = raw.readableBytes();
+            read(raw);
+            coalescing.onRead(bytes, filled);
+        });
         ByteBuf first = pending;
         pending = null;
         if (first.isReadable()) {

@@ -1,0 +1,99 @@
+package io.execbroker.broker.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** When reading from Docker pauses to let bulk output gather, on a Netty channel whose clock the test moves. */
+class ReadCoalescingTest {
+    private static final int KIB = 1024;
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final ReadCoalescing coalescing = new ReadCoalescing(channel, nanos::get);
+
+    @BeforeEach
+    void frozenClock() {
+        channel.freezeTime();
+    }
+
+    private void advance(long micros) {
+        nanos.addAndGet(TimeUnit.MICROSECONDS.toNanos(micros));
+        channel.advanceTimeBy(micros, TimeUnit.MICROSECONDS);
+        channel.runScheduledPendingTasks();
+    }
+
+    private boolean reading() {
+        return channel.config().isAutoRead();
+    }
+
+    @Test
+    void smallOutputIsReadAsItComes() {
+        for (int i = 0; i < 1000; i++) {
+            coalescing.onRead(4 * KIB, false); // a busy terminal: every read drains the socket
+            assertThat(reading()).isTrue();
+            advance(10);
+        }
+    }
+
+    @Test
+    void aBulkBurstThatDrainedTheSocketPausesReadingForTheWait() {
+        for (int i = 0; i < 15; i++) {
+            coalescing.onRead(4 * KIB, true); // 4 KiB reads that each filled their buffer: one burst
+        }
+        assertThat(reading()).as("more is in the socket: Netty reads it at once").isTrue();
+        coalescing.onRead(4 * KIB, false);
+        assertThat(reading()).as("64 KiB, and the socket drained").isFalse();
+
+        advance(ReadCoalescing.WAIT_MICROS - 1);
+        assertThat(reading()).isFalse();
+        advance(1);
+        assertThat(reading()).isTrue();
+    }
+
+    @Test
+    void theBurstCountsFromTheLastDrainedRead() {
+        coalescing.onRead(60 * KIB, false);
+        coalescing.onRead(60 * KIB, false);
+        assertThat(reading()).as("two small bursts are not one bulk burst").isTrue();
+    }
+
+    @Test
+    void aBurstFromANearlyFullSocketStopsTheWaitsForTheBackOff() {
+        for (int i = 0; i < 5; i++) {
+            coalescing.onRead(32 * KIB, true);
+        }
+        coalescing.onRead(1, false);
+        assertThat(reading()).as("Docker may have stopped writing: read on").isTrue();
+        coalescing.onRead(64 * KIB, false);
+        assertThat(reading()).as("within the back-off").isTrue();
+
+        advance(TimeUnit.MILLISECONDS.toMicros(ReadCoalescing.BACK_OFF_MILLIS));
+        coalescing.onRead(64 * KIB, false);
+        assertThat(reading()).as("after the back-off, bulk output waits again").isFalse();
+    }
+
+    @Test
+    void aChannelVertxHoldsIsLeftToVertx() {
+        channel.config().setAutoRead(false); // Vert.x's flow control: a paused socket's queue is full
+        coalescing.onRead(64 * KIB, false);
+        advance(10 * ReadCoalescing.WAIT_MICROS);
+        assertThat(reading()).as("only Vert.x may switch it back on").isFalse();
+    }
+
+    @Test
+    void oneWaitAtATime() {
+        coalescing.onRead(64 * KIB, false);
+        channel.config().setAutoRead(true); // Vert.x resumed the socket during the wait
+        coalescing.onRead(64 * KIB, false);
+        advance(ReadCoalescing.WAIT_MICROS);
+        assertThat(reading()).isTrue();
+        coalescing.onRead(64 * KIB, false);
+        assertThat(reading()).as("a new wait once the last one ended").isFalse();
+    }
+}
