@@ -57,42 +57,44 @@ class ClosingHandshakeTest {
         return head.toString();
     }
 
+    /** Connects a peer that does not read, and fills the broker's side until its write queue is full. */
+    private ServerWebSocket stalledPeer(Socket stalled) throws Exception {
+        stalled.setReceiveBufferSize(4096);
+        stalled.getOutputStream().write(RawHandshake.request("/"));
+        ServerWebSocket ws = accepted.get(10, TimeUnit.SECONDS);
+        CompletableFuture<Void> full = new CompletableFuture<>();
+        vertx.runOnContext(v -> fillUntilFull(ws, full));
+        full.get(10, TimeUnit.SECONDS);
+        return ws;
+    }
+
+    private void closeWithShortGrace(ServerWebSocket ws) throws Exception {
+        vertx.runOnContext(v -> ClosingHandshake.close(vertx, ws, 1000, "done", Duration.ofMillis(200)));
+        connectionClosed.get(10, TimeUnit.SECONDS);
+        assertThat(ws.isClosed()).isTrue();
+    }
+
     @Test
     void aPeerThatStoppedReadingIsDroppedAfterTheGrace() throws Exception {
-        int port = server();
-        try (Socket stalled = new Socket("127.0.0.1", port)) {
-            stalled.setReceiveBufferSize(4096);
-            stalled.getOutputStream().write(RawHandshake.request("/"));
-            ServerWebSocket ws = accepted.get(10, TimeUnit.SECONDS);
-            CompletableFuture<Void> full = new CompletableFuture<>();
-            vertx.runOnContext(v -> fillUntilFull(ws, full));
-            full.get(10, TimeUnit.SECONDS);
-
-            vertx.runOnContext(v -> ClosingHandshake.close(vertx, ws, 1000, "done", Duration.ofMillis(200)));
-            connectionClosed.get(10, TimeUnit.SECONDS);
-            assertThat(ws.isClosed()).isTrue();
+        try (Socket stalled = new Socket("127.0.0.1", server())) {
+            closeWithShortGrace(stalledPeer(stalled));
         }
     }
 
     @Test
     void aStalledPeerThatSentACloseFrameIsDroppedAfterTheGrace() throws Exception {
-        int port = server();
-        try (Socket stalled = new Socket("127.0.0.1", port)) {
-            stalled.setReceiveBufferSize(4096);
-            stalled.getOutputStream().write(RawHandshake.request("/"));
-            ServerWebSocket ws = accepted.get(10, TimeUnit.SECONDS);
-            CompletableFuture<Void> full = new CompletableFuture<>();
+        try (Socket stalled = new Socket("127.0.0.1", server())) {
+            ServerWebSocket ws = stalledPeer(stalled);
             CompletableFuture<Void> closeFrame = new CompletableFuture<>();
+            CompletableFuture<Void> listening = new CompletableFuture<>();
             vertx.runOnContext(v -> {
                 ws.endHandler(end -> closeFrame.complete(null));
-                fillUntilFull(ws, full);
+                listening.complete(null);
             });
-            full.get(10, TimeUnit.SECONDS);
+            listening.get(10, TimeUnit.SECONDS);
             stalled.getOutputStream().write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x03, (byte) 0xe8});
             closeFrame.get(10, TimeUnit.SECONDS);
-
-            vertx.runOnContext(v -> ClosingHandshake.close(vertx, ws, 1000, "done", Duration.ofMillis(200)));
-            connectionClosed.get(10, TimeUnit.SECONDS);
+            closeWithShortGrace(ws);
         }
     }
 
