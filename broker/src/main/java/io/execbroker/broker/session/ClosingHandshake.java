@@ -31,7 +31,7 @@ final class ClosingHandshake {
         }
         if (ws instanceof WebSocketInternal internal && internal.channelHandlerContext().channel().isOpen()) {
             ChannelHandlerContext context = internal.channelHandlerContext();
-            vertx.setTimer(grace.toMillis(), id -> {
+            long timer = vertx.setTimer(grace.toMillis(), id -> {
                 if (context.channel().isOpen()) {
                     // From the Vert.x handler's own context, the close goes to the socket past the handler that
                     // would wait for the close frame. If that frame was still queued, Vert.x then completes its
@@ -39,6 +39,8 @@ final class ClosingHandshake {
                     context.close();
                 }
             });
+            // A peer that finishes the close in time lets go of the timer, and of this session with it.
+            context.channel().closeFuture().addListener(f -> vertx.cancelTimer(timer));
         }
     }
 
