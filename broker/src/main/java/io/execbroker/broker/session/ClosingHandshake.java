@@ -17,6 +17,10 @@ import java.time.Duration;
 final class ClosingHandshake {
     /** The most a close frame's reason may take, in UTF-8 (RFC 6455 §5.5: 125 bytes of payload, 2 for the code). */
     static final int MAX_REASON_BYTES = 123;
+    /** After the process exits, a slow client gets this long to read the last output and answer the close. */
+    static final Duration GRACE_AFTER_EXIT = Duration.ofSeconds(60);
+    /** When the session is ended for it, a client that does not read gets this long to answer the close. */
+    static final Duration GRACE_TEARDOWN = Duration.ofSeconds(5);
 
     private ClosingHandshake() {
     }

@@ -42,10 +42,6 @@ public final class ExecSession {
     private static final Logger LOG = LoggerFactory.getLogger(ExecSession.class);
     private static final int EXIT_POLLS = 50;
     private static final Duration EXIT_POLL = Duration.ofMillis(10);
-    /** After the process exits, a slow client gets this long to read the last output and answer the close. */
-    private static final Duration CLOSE_GRACE_AFTER_EXIT = Duration.ofSeconds(60);
-    /** When the session is ended for it, a client that does not read gets this long to answer the close. */
-    private static final Duration CLOSE_GRACE_TEARDOWN = Duration.ofSeconds(5);
 
     enum State { CREATING, STARTING, RUNNING, EXITING, CLOSED }
 
@@ -307,7 +303,7 @@ public final class ExecSession {
     private void close(int code, String reason) {
         state = State.CLOSED;
         timers.cancel();
-        ClosingHandshake.close(vertx, ws, code, reason, CLOSE_GRACE_AFTER_EXIT);
+        ClosingHandshake.close(vertx, ws, code, reason, ClosingHandshake.GRACE_AFTER_EXIT);
         recordEnd(code, reason, Optional.ofNullable(exitCode));
         ended.tryComplete();
     }
@@ -324,7 +320,7 @@ public final class ExecSession {
         LOG.debug("session {} ends in state {}: {} {}", handle == null ? "-" : handle.execId(), state, code, reason);
         state = State.CLOSED;
         timers.cancel();
-        ClosingHandshake.close(vertx, ws, code, reason, CLOSE_GRACE_TEARDOWN);
+        ClosingHandshake.close(vertx, ws, code, reason, ClosingHandshake.GRACE_TEARDOWN);
         if (handle == null && starting == null) {
             recordEnd(code, reason, Optional.empty());
             ended.tryComplete(); // nothing was started: nothing runs
