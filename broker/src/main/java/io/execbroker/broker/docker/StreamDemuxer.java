@@ -5,9 +5,11 @@ import io.netty.buffer.ByteBuf;
 import java.util.Objects;
 
 /**
- * Splits Docker's multiplexed exec stream (tty off) into stdout and stderr, chunk by chunk, without gathering
- * whole frames: memory stays at the 8-byte header however large a frame is. Not thread safe: feed it from one
- * event loop.
+ * Splits Docker's multiplexed exec stream (tty off) into stdout and stderr, read by read, without gathering
+ * whole frames: memory stays at the 8-byte header however large a frame is. dockerd frames a process's output in
+ * the pieces the process wrote (4 KiB for {@code head}), so a read often holds many frames of one stream: they
+ * leave as one chunk, and the client gets one message where it would get a dozen. Not thread safe: feed it from
+ * one event loop.
  *
  * <pre>
  *  0        1  2  3  4                       8
@@ -25,8 +27,9 @@ public final class StreamDemuxer {
     public enum Stream { STDOUT, STDERR, SYSTEM_ERROR }
 
     /**
-     * Receives payload chunks, in order. A chunk may be any part of a frame, never empty. Its first byte is a spare
-     * one, free to overwrite, and the payload follows; the sink owns the chunk and releases it.
+     * Receives payload chunks, in order: a chunk is the payload of one stream from one read (parts of one frame or
+     * of several), never empty. Its first byte is a spare one, free to overwrite, and the payload follows; the sink
+     * owns the chunk and releases it.
      */
     @FunctionalInterface
     interface Sink {
@@ -47,9 +50,11 @@ public final class StreamDemuxer {
     }
 
     /**
-     * Consumes the readable bytes of {@code data}, handing each payload chunk to the sink as a slice of
-     * {@code data} that starts one byte early: on the last byte of the frame header, or, where the chunk starts
-     * the read, on the spare byte before {@code data}'s reader index. {@code data} stays the caller's.
+     * Consumes the readable bytes of {@code data}, handing the payload to the sink as slices of {@code data}: one
+     * slice per run of the same stream within this read, so that a read of many small frames makes one chunk, not
+     * one per frame. The frame headers inside a run are closed up in place (the later payload moves over them),
+     * and each slice starts one byte early: on the last byte of the frame header before it, or, where the run
+     * starts the read, on the spare byte before {@code data}'s reader index. {@code data} stays the caller's.
      *
      * @throws IllegalStateException if a header names a stream Docker never sends (the stream is corrupt)
      * @throws IllegalArgumentException if {@code data} has no spare byte before its reader index
@@ -60,6 +65,9 @@ public final class StreamDemuxer {
         }
         int pos = data.readerIndex();
         int end = data.writerIndex();
+        Stream runStream = null;
+        int runStart = 0;
+        int runEnd = 0;
         while (pos < end) {
             if (state == State.HEADER) {
                 int n = Math.min(HEADER_BYTES - headerFill, end - pos);
@@ -71,13 +79,28 @@ public final class StreamDemuxer {
                 }
             } else {
                 int n = (int) Math.min(remaining, end - pos);
-                sink.accept(stream, data.retainedSlice(pos - 1, n + 1));
+                if (stream == runStream) {
+                    data.setBytes(runEnd, data, pos, n); // leftwards over the header: overlap is safe
+                } else {
+                    emit(data, runStream, runStart, runEnd);
+                    runStream = stream;
+                    runStart = pos;
+                    runEnd = pos;
+                }
+                runEnd += n;
                 remaining -= n;
                 pos += n;
                 if (remaining == 0) {
                     state = State.HEADER;
                 }
             }
+        }
+        emit(data, runStream, runStart, runEnd);
+    }
+
+    private void emit(ByteBuf data, Stream runStream, int start, int end) {
+        if (runStream != null) {
+            sink.accept(runStream, data.retainedSlice(start - 1, end - start + 1));
         }
     }
 

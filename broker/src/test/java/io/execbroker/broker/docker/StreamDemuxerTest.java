@@ -50,6 +50,44 @@ class StreamDemuxerTest {
     }
 
     @Test
+    void framesOfOneStreamInOneReadLeaveAsOneChunk() {
+        demuxer.feed(hex("01000000 00000002 6869 01000000 00000001 21 02000000 00000001 65"
+            + " 01000000 00000001 7a 01000000 00000000 01000000 00000002 7a7a"));
+        assertThat(out).containsExactly("STDOUT:686921", "STDERR:65", "STDOUT:7a7a7a");
+    }
+
+    @Test
+    void closingUpHeadersWorksInDirectMemoryAndOverLongPayloads() {
+        // two 4 KiB frames whose bytes count up, as dockerd frames head's output: the second moves 8 bytes left
+        byte[] payload = new byte[4096];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) i;
+        }
+        ByteBuf read = Unpooled.directBuffer(1 + 2 * (8 + payload.length)).writeByte(0xee);
+        for (int frame = 0; frame < 2; frame++) {
+            read.writeBytes(HexFormat.of().parseHex("0100000000001000")).writeBytes(payload);
+        }
+        demuxer.feed(read.readerIndex(1));
+        assertThat(chunks).hasSize(1);
+        ByteBuf chunk = chunks.get(0);
+        byte[] expected = new byte[2 * payload.length];
+        System.arraycopy(payload, 0, expected, 0, payload.length);
+        System.arraycopy(payload, 0, expected, payload.length, payload.length);
+        assertThat(ByteBufUtil.getBytes(chunk, chunk.readerIndex() + 1, chunk.readableBytes() - 1)).isEqualTo(expected);
+        read.release();
+        chunk.release();
+        assertThat(read.refCnt()).isZero();
+    }
+
+    @Test
+    void aFrameThatGoesOnInTheNextReadJoinsTheFramesAfterIt() {
+        demuxer.feed(hex("01000000 00000003 61"));
+        demuxer.feed(hex("6263 01000000 00000001 64 02000000 00000001 65"));
+        assertThat(out).containsExactly("STDOUT:61", "STDOUT:626364", "STDERR:65");
+        assertThat(demuxer.atFrameBoundary()).isTrue();
+    }
+
+    @Test
     void payloadChunksArePassedOnWithoutGatheringTheFrame() {
         demuxer.feed(hex("01000000 00100000 00"));
         assertThat(out).containsExactly("STDOUT:00");
