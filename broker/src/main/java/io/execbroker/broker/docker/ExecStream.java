@@ -46,7 +46,7 @@ public final class ExecStream {
         this.socket = socket;
         this.tty = tty;
         this.demuxer = tty ? null : new StreamDemuxer((stream, chunk) -> output.handle(stream, chunk));
-        this.coalescing = new ReadCoalescing(socket.channelHandlerContext().channel(), System::nanoTime);
+        this.coalescing = new ReadCoalescing(socket.channelHandlerContext().channel());
     }
 
     /**

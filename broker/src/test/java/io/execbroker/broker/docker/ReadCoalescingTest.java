@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.channel.embedded.EmbeddedChannel;
 
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,8 +13,7 @@ import org.junit.jupiter.api.Test;
 class ReadCoalescingTest {
     private static final int KIB = 1024;
     private final EmbeddedChannel channel = new EmbeddedChannel();
-    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-    private final ReadCoalescing coalescing = new ReadCoalescing(channel, nanos::get);
+    private final ReadCoalescing coalescing = new ReadCoalescing(channel);
 
     @BeforeEach
     void frozenClock() {
@@ -23,7 +21,6 @@ class ReadCoalescingTest {
     }
 
     private void advance(long micros) {
-        nanos.addAndGet(TimeUnit.MICROSECONDS.toNanos(micros));
         channel.advanceTimeBy(micros, TimeUnit.MICROSECONDS);
         channel.runScheduledPendingTasks();
     }
@@ -35,7 +32,7 @@ class ReadCoalescingTest {
     @Test
     void smallOutputIsReadAsItComes() {
         for (int i = 0; i < 1000; i++) {
-            coalescing.onRead(4 * KIB, false); // a busy terminal: every read drains the socket
+            coalescing.onRead(100, false); // a busy terminal: every read drains the socket
             assertThat(reading()).isTrue();
             advance(10);
         }
@@ -43,12 +40,12 @@ class ReadCoalescingTest {
 
     @Test
     void aBulkBurstThatDrainedTheSocketPausesReadingForTheWait() {
-        for (int i = 0; i < 15; i++) {
-            coalescing.onRead(4 * KIB, true); // 4 KiB reads that each filled their buffer: one burst
+        for (int i = 0; i < 3; i++) {
+            coalescing.onRead(KIB, true); // reads that each filled their buffer: one burst
         }
         assertThat(reading()).as("more is in the socket: Netty reads it at once").isTrue();
-        coalescing.onRead(4 * KIB, false);
-        assertThat(reading()).as("64 KiB, and the socket drained").isFalse();
+        coalescing.onRead(KIB, false);
+        assertThat(reading()).as("4 KiB, and the socket drained").isFalse();
 
         advance(ReadCoalescing.WAIT_MICROS - 1);
         assertThat(reading()).isFalse();
@@ -58,30 +55,24 @@ class ReadCoalescingTest {
 
     @Test
     void theBurstCountsFromTheLastDrainedRead() {
-        coalescing.onRead(60 * KIB, false);
-        coalescing.onRead(60 * KIB, false);
+        coalescing.onRead(3 * KIB, false);
+        coalescing.onRead(3 * KIB, false);
         assertThat(reading()).as("two small bursts are not one bulk burst").isTrue();
     }
 
     @Test
-    void aBurstFromANearlyFullSocketStopsTheWaitsForTheBackOff() {
-        for (int i = 0; i < 5; i++) {
-            coalescing.onRead(32 * KIB, true);
+    void aFullSocketStillWaits() {
+        for (int i = 0; i < 3; i++) {
+            coalescing.onRead(64 * KIB, true); // the socket held all it can: read it, then wait as ever
         }
-        coalescing.onRead(1, false);
-        assertThat(reading()).as("Docker may have stopped writing: read on").isTrue();
-        coalescing.onRead(64 * KIB, false);
-        assertThat(reading()).as("within the back-off").isTrue();
-
-        advance(TimeUnit.MILLISECONDS.toMicros(ReadCoalescing.BACK_OFF_MILLIS));
-        coalescing.onRead(64 * KIB, false);
-        assertThat(reading()).as("after the back-off, bulk output waits again").isFalse();
+        coalescing.onRead(16 * KIB, false);
+        assertThat(reading()).isFalse();
     }
 
     @Test
     void aChannelVertxHoldsIsLeftToVertx() {
         channel.config().setAutoRead(false); // Vert.x's flow control: a paused socket's queue is full
-        coalescing.onRead(64 * KIB, false);
+        coalescing.onRead(ReadCoalescing.BULK_BYTES, false);
         advance(10 * ReadCoalescing.WAIT_MICROS);
         assertThat(reading()).as("only Vert.x may switch it back on").isFalse();
     }
