@@ -47,7 +47,7 @@ class ReadCoalescingTest {
         coalescing.onRead(KIB, false);
         assertThat(reading()).as("4 KiB, and the socket drained").isFalse();
 
-        advance(ReadCoalescing.WAIT_MICROS - 1);
+        advance(ReadCoalescing.MIN_WAIT_MICROS - 1);
         assertThat(reading()).isFalse();
         advance(1);
         assertThat(reading()).isTrue();
@@ -69,11 +69,52 @@ class ReadCoalescingTest {
         assertThat(reading()).isFalse();
     }
 
+    /** Reads one drained burst of {@code bytes} that gathered during the last wait, and waits out the next one. */
+    private long burstAfterWait(int bytes) {
+        coalescing.onRead(bytes, false);
+        long wait = coalescing.waitMicros();
+        advance(wait);
+        assertThat(reading()).isTrue();
+        return wait;
+    }
+
+    @Test
+    void slowBulkOutputWaitsLongerUpToTheMost() {
+        assertThat(burstAfterWait(32 * KIB)).as("the first wait is the shortest").isEqualTo(ReadCoalescing.MIN_WAIT_MICROS);
+        // 32 KiB per ms, as tty output here: four times as long to gather the target, then the most
+        assertThat(burstAfterWait(32 * KIB)).isEqualTo(4 * ReadCoalescing.MIN_WAIT_MICROS);
+        assertThat(burstAfterWait(64 * KIB)).isEqualTo(ReadCoalescing.MAX_WAIT_MICROS);
+    }
+
+    @Test
+    void aWaitThatGatheredMoreThanTheTargetShrinksInProportion() {
+        burstAfterWait(16 * KIB);
+        assertThat(burstAfterWait(16 * KIB)).isEqualTo(ReadCoalescing.MAX_WAIT_MICROS);
+        assertThat(burstAfterWait(ReadCoalescing.TARGET_BURST_BYTES * 8 / 7)).isEqualTo(3500);
+    }
+
+    @Test
+    void aNearlyFullSocketBringsBackTheShortestWait() {
+        burstAfterWait(16 * KIB);
+        assertThat(burstAfterWait(16 * KIB)).isEqualTo(ReadCoalescing.MAX_WAIT_MICROS);
+        assertThat(burstAfterWait(ReadCoalescing.NEAR_FULL_BYTES)).as("Docker may have had to stop writing")
+            .isEqualTo(ReadCoalescing.MIN_WAIT_MICROS);
+    }
+
+    @Test
+    void aBurstThatDidNotFollowAWaitGetsTheShortestWait() {
+        burstAfterWait(16 * KIB);
+        assertThat(burstAfterWait(16 * KIB)).isEqualTo(ReadCoalescing.MAX_WAIT_MICROS);
+        coalescing.onRead(100, false); // the burst after the wait: small output, no wait
+        assertThat(burstAfterWait(16 * KIB)).as("this burst gathered with no wait before it")
+            .isEqualTo(ReadCoalescing.MIN_WAIT_MICROS);
+    }
+
     @Test
     void aChannelVertxHoldsIsLeftToVertx() {
         channel.config().setAutoRead(false); // Vert.x's flow control: a paused socket's queue is full
         coalescing.onRead(ReadCoalescing.BULK_BYTES, false);
-        advance(10 * ReadCoalescing.WAIT_MICROS);
+        advance(10 * ReadCoalescing.MIN_WAIT_MICROS);
         assertThat(reading()).as("only Vert.x may switch it back on").isFalse();
     }
 
@@ -82,7 +123,7 @@ class ReadCoalescingTest {
         coalescing.onRead(64 * KIB, false);
         channel.config().setAutoRead(true); // Vert.x resumed the socket during the wait
         coalescing.onRead(64 * KIB, false);
-        advance(ReadCoalescing.WAIT_MICROS);
+        advance(ReadCoalescing.MIN_WAIT_MICROS);
         assertThat(reading()).isTrue();
         coalescing.onRead(64 * KIB, false);
         assertThat(reading()).as("a new wait once the last one ended").isFalse();
