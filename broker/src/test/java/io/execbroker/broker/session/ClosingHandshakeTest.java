@@ -68,6 +68,20 @@ class ClosingHandshakeTest {
         return ws;
     }
 
+    /**
+     * Connects {@code peer} (a reading one), lets the server close with {@code code} and {@code reason}, and
+     * returns the peer's input after the upgrade's head.
+     */
+    private InputStream closedBy(Socket peer, int code, String reason) throws Exception {
+        peer.setSoTimeout(10_000);
+        peer.getOutputStream().write(RawHandshake.request("/"));
+        ServerWebSocket ws = accepted.get(10, TimeUnit.SECONDS);
+        vertx.runOnContext(v -> ClosingHandshake.close(vertx, ws, code, reason, Duration.ofSeconds(30)));
+        InputStream in = peer.getInputStream();
+        assertThat(readHead(in)).startsWith("HTTP/1.1 101 ");
+        return in;
+    }
+
     private void closeWithShortGrace(ServerWebSocket ws) throws Exception {
         vertx.runOnContext(v -> ClosingHandshake.close(vertx, ws, 1000, "done", Duration.ofMillis(200)));
         connectionClosed.get(10, TimeUnit.SECONDS);
@@ -102,14 +116,7 @@ class ClosingHandshakeTest {
     void aPeerThatReadsGetsTheCloseFrameAndTheReason() throws Exception {
         int port = server();
         try (Socket peer = new Socket("127.0.0.1", port)) {
-            peer.setSoTimeout(10_000);
-            peer.getOutputStream().write(RawHandshake.request("/"));
-            ServerWebSocket ws = accepted.get(10, TimeUnit.SECONDS);
-            vertx.runOnContext(v -> ClosingHandshake.close(vertx, ws, 4000, "idle", Duration.ofSeconds(30)));
-
-            InputStream in = peer.getInputStream();
-            String head = readHead(in);
-            assertThat(head).startsWith("HTTP/1.1 101 ");
+            InputStream in = closedBy(peer, 4000, "idle");
             // close frame: FIN + opcode 8, length 2 + 4, status 4000 (0x0fa0), then the reason
             assertThat(in.readNBytes(8)).containsExactly(0x88, 6, 0x0f, 0xa0, 'i', 'd', 'l', 'e');
             peer.getOutputStream().write(new byte[] {(byte) 0x88, (byte) 0x82, 0, 0, 0, 0, 0x0f, (byte) 0xa0});
@@ -142,13 +149,7 @@ class ClosingHandshakeTest {
     void aLongReasonReachesThePeerCutToFit() throws Exception {
         int port = server();
         try (Socket peer = new Socket("127.0.0.1", port)) {
-            peer.setSoTimeout(10_000);
-            peer.getOutputStream().write(RawHandshake.request("/"));
-            ServerWebSocket ws = accepted.get(10, TimeUnit.SECONDS);
-            vertx.runOnContext(v -> ClosingHandshake.close(vertx, ws, 1011, "z".repeat(300), Duration.ofSeconds(30)));
-
-            InputStream in = peer.getInputStream();
-            readHead(in);
+            InputStream in = closedBy(peer, 1011, "z".repeat(300));
             byte[] head = in.readNBytes(4);
             assertThat(head[0] & 0xff).isEqualTo(0x88);
             assertThat(head[1] & 0xff).isEqualTo(125); // the most a control frame may carry
