@@ -77,7 +77,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         JsonLinesAuditLog audit = "-".equals(cfg.auditLog()) ? JsonLinesAuditLog.toStream(System.out)
             : JsonLinesAuditLog.toFile(Path.of(cfg.auditLog()));
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = Vertx.vertx(Broker.vertxOptions());
         Authorizer authorizer;
         try {
             authorizer = Authorizers.create(vertx, cfg);
@@ -88,8 +88,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Broker broker = Broker.start(vertx, cfg.settings(), authorizer, audit).toCompletionStage().toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
-        LOG.info("exec-broker listening on {}:{}{} ({} mode)", cfg.settings().host(), broker.port(),
-            cfg.settings().path(), cfg.controller().isPresent() ? "controller" : "JWT");
+        LOG.info("exec-broker listening on {}:{}{} ({} mode, {} transport)", cfg.settings().host(), broker.port(),
+            cfg.settings().path(), cfg.controller().isPresent() ? "controller" : "JWT",
+            vertx.isNativeTransportEnabled() ? "native" : "NIO");
 
         CountDownLatch stopped = new CountDownLatch(1);
         Signals.onStop(() -> {

@@ -63,6 +63,12 @@ class BrokerProcessIT {
     }
 
     @Test
+    void theJarRunsOnNettysNativeEpollTransport() {
+        // The shaded jar must carry the epoll library for linux-x86_64; without it the broker falls back to NIO.
+        assertThat(brokerLog).anyMatch(line -> line.contains("listening on") && line.contains("native transport"));
+    }
+
+    @Test
     void execCommandPipesStdinAndExitsWithTheRemoteCode() throws Exception {
         Process exec = new ProcessBuilder(java(), "-jar", JAR.toString(), "exec", wsUrl(),
             "--token", TestController.GOOD_TOKEN, "--", "sh", "-c", "cat; echo err >&2; exit 5").start();

@@ -11,7 +11,6 @@ import io.execbroker.protocol.client.ExecClient;
 import io.execbroker.protocol.grant.ExecGrant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 
 import java.net.URI;
 import java.util.List;
@@ -60,7 +59,7 @@ public final class BrokerHarness implements AutoCloseable {
     /** Starts a broker with {@code settings} (its port is replaced by a free one). */
     public static BrokerHarness start(BrokerSettings brokerSettings, Authorizer authorizer) throws Exception {
         DockerClient docker = DockerFixture.connect();
-        Vertx vertx = Vertx.vertx(new VertxOptions()
+        Vertx vertx = Vertx.vertx(Broker.vertxOptions()
             .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
         BrokerSettings settings = brokerSettings.withPort(0);
         Broker broker = Broker.start(vertx, settings, authorizer).toCompletionStage().toCompletableFuture()
