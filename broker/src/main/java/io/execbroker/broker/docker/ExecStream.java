@@ -151,7 +151,7 @@ public final class ExecStream {
      * their clients, or queued while a client is slow. For metrics, and for tests that check every read is freed.
      */
     public static long outputBytesHeld() {
-        return ReadBuffers.bytesHeld();
+        return ReadMemory.bytesHeld();
     }
 
     /** Writes stdin bytes; the future completes once they are on the wire. */

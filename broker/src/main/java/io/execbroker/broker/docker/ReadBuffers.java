@@ -2,7 +2,6 @@ package io.execbroker.broker.docker;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.RecvByteBufAllocator;
@@ -15,15 +14,12 @@ import io.vertx.core.internal.net.NetSocketInternal;
  * chunk of a read takes the spare byte, every later one the last byte of Docker's frame header before it. The
  * output then goes from the Docker socket to the WebSocket with no copy in Java.
  *
- * <p>The buffers are not pooled, because Vert.x copies every pooled buffer it meets into the heap (a guard for
- * the buffers it hands to users; {@code VertxHandler.safeBuffer}), on the way in and again on a WebSocket write.
- * Each is freed when released, and by the garbage collector's cleaner on a path that drops one unreleased.
- * Like {@link HalfClose}, this one class reaches into Netty, as Vert.x has no public call for it.
+ * <p>The memory comes from {@link ReadMemory}, not from a Netty pool, because Vert.x copies every pooled buffer
+ * it meets into the heap (a guard for the buffers it hands to users; {@code VertxHandler.safeBuffer}), on the
+ * way in and again on a WebSocket write. Like {@link HalfClose}, this one class reaches into Netty's channel, as
+ * Vert.x has no public call for it.
  */
 final class ReadBuffers {
-    /** Unpooled direct buffers; no leak detector, as the cleaner frees what a closing socket drops. */
-    private static final UnpooledByteBufAllocator UNPOOLED = new UnpooledByteBufAllocator(true, true);
-
     private ReadBuffers() {
     }
 
@@ -43,18 +39,13 @@ final class ReadBuffers {
         });
     }
 
-    /** Returns the direct memory of the buffers handed out and not yet released. */
-    static long bytesHeld() {
-        return UNPOOLED.metric().usedDirectMemory();
-    }
-
     /** Returns {@code data} if a byte before its reader index is free to overwrite, else a copy that has one. */
     static ByteBuf withSpareByte(ByteBuf data) {
         if (data.readerIndex() > 0) {
             return data;
         }
         try {
-            ByteBuf copy = UNPOOLED.directBuffer(data.readableBytes() + 1).writeByte(0);
+            ByteBuf copy = ReadMemory.directBuffer(data.readableBytes() + 1).writeByte(0);
             copy.writeBytes(data, data.readerIndex(), data.readableBytes());
             return copy.readerIndex(1);
         } finally {
@@ -63,7 +54,7 @@ final class ReadBuffers {
     }
 
     /**
-     * Netty's own read sizing and loop control, with reads landing in {@link #UNPOOLED} buffers that have the spare
+     * Netty's own read sizing and loop control, with reads landing in {@link ReadMemory} buffers that have the spare
      * byte. An {@link RecvByteBufAllocator.ExtendedHandle}, as the native transports require.
      */
     private static final class SpareByteHandle implements RecvByteBufAllocator.ExtendedHandle {
@@ -75,7 +66,7 @@ final class ReadBuffers {
 
         @Override
         public ByteBuf allocate(ByteBufAllocator ignored) {
-            return UNPOOLED.directBuffer(sizing.guess() + 1).writerIndex(1).readerIndex(1);
+            return ReadMemory.directBuffer(sizing.guess() + 1).writerIndex(1).readerIndex(1);
         }
 
         @Override
