@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A Vertx instance whose threads (event loops, worker and internal pools, named worker executors) all carry a
  * prefix, so that {@link ThreadCpu} can tell the broker's threads from the bench client's. Vert.x 5 has no public
- * option for thread names, hence its internal bootstrap; the options and transport are the broker's own ({@link Broker#vertxOptions()}), for the broker, the direct client and
- * the bench's WebSocket client alike.
+ * option for thread names, hence its internal bootstrap. The options and transport are the broker's own
+ * ({@link Broker#vertxOptions()}), for the broker, the direct client and the bench's WebSocket client alike.
  */
 final class NamedVertx {
     private NamedVertx() {
