@@ -150,6 +150,16 @@ ensure_container() {
   docker run -d --pull=never --init --name "$CONTAINER" --label "$LABEL" "$IMAGE" /bin/sleep 2147483647 >/dev/null
 }
 
+# ExecTerminatorIT freezes (SIGSTOP) the shim of a container of its own; a run killed meanwhile leaves it frozen.
+remove_stale_test_containers() {
+  local id
+  for id in $(docker ps -aq --no-trunc --filter "label=$LABEL" --filter name=exec-broker-terminator-it-); do
+    log "removing stale test container ${id:0:12}"
+    pkill -CONT -f "containerd-shim.* -id $id" || true
+    docker rm -f "$id" >/dev/null
+  done
+}
+
 verify() {
   local out bash_version
   out=$(docker exec "$CONTAINER" sh -c 'echo ok') && [[ $out == ok ]] || die "'sh -c \"echo ok\"' in $CONTAINER printed '$out'"
@@ -174,4 +184,5 @@ if [[ ! -x /bin/busybox ]] || ldd /bin/busybox >/dev/null 2>&1; then apt_install
   die "the engine has no docker-init (needed for --init); on Debian it comes with docker.io (/usr/bin/docker-init)."
 build_image
 ensure_container
+remove_stale_test_containers
 verify

@@ -32,4 +32,21 @@ class ExecTerminatorTest {
             root.destroyForcibly();
         }
     }
+
+    @Test
+    void aZombieIsDeadAndALiveProcessIsNot() throws Exception {
+        // The shell starts a child that exits at once, then becomes `sleep 300`, which never collects it: a zombie.
+        Process root = new ProcessBuilder("sh", "-c", "sleep 0 & exec sleep 300").start();
+        try {
+            ProcessHandle parent = root.toHandle();
+            await().atMost(Duration.ofSeconds(10)).until(() -> parent.children().anyMatch(
+                child -> ExecTerminator.isDead(child.pid(), "")));
+
+            assertThat(ExecTerminator.isDead(parent.pid(), "")).as("sleep 300 runs").isFalse();
+            assertThat(ExecTerminator.isDead(parent.pid(), "a-container-it-is-not-in")).as("a recycled pid").isTrue();
+        } finally {
+            root.destroyForcibly().waitFor();
+        }
+        assertThat(ExecTerminator.isDead(root.pid(), "")).as("reaped: gone").isTrue();
+    }
 }

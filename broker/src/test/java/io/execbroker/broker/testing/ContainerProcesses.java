@@ -23,8 +23,13 @@ public final class ContainerProcesses {
 
     /** Returns the output of {@code ps -o pid,args} in the fixture container. */
     public static String list(DockerClient docker) {
+        return list(docker, DockerFixture.CONTAINER);
+    }
+
+    /** Returns the output of {@code ps -o pid,args} in {@code container}. */
+    public static String list(DockerClient docker, String container) {
         try {
-            String id = docker.execCreateCmd(DockerFixture.CONTAINER).withCmd("ps", "-o", "pid,args")
+            String id = docker.execCreateCmd(container).withCmd("ps", "-o", "pid,args")
                 .withAttachStdout(true).exec().getId();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             docker.execStartCmd(id).exec(new ResultCallback.Adapter<Frame>() {
@@ -45,7 +50,12 @@ public final class ContainerProcesses {
      * {@code sleep 1234}; a shell whose script merely mentions it does not count.
      */
     public static boolean running(DockerClient docker, String commandLine) {
-        return list(docker).lines().skip(1).map(String::strip)
+        return running(docker, DockerFixture.CONTAINER, commandLine);
+    }
+
+    /** Returns true if a process whose command line starts with {@code commandLine} runs in {@code container}. */
+    public static boolean running(DockerClient docker, String container, String commandLine) {
+        return list(docker, container).lines().skip(1).map(String::strip)
             .map(line -> line.substring(line.indexOf(' ') + 1).strip())
             .anyMatch(args -> args.startsWith(commandLine));
     }
