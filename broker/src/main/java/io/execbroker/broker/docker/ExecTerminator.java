@@ -36,12 +36,12 @@ public final class ExecTerminator {
      * How long Docker may take to take up a start, or to report an exit after KILL. A busy engine (a hundred sessions
      * ending at once) reports late, and polls that back off keep the teardowns from adding to its load.
      */
-    static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
     /**
      * How long a process may take to appear once Docker says it is starting it (running, no pid yet: the container
      * runtime is slow or stuck). It must be killed when it appears, so this wait is long.
      */
-    static final Duration START_PATIENCE = Duration.ofMinutes(10);
+    private static final Duration START_PATIENCE = Duration.ofMinutes(10);
 
     private final Vertx vertx;
     private final DockerControl control;
