@@ -16,7 +16,8 @@ import java.util.Optional;
  * throughput with and without tty, stdin echo throughput, setup time, 1-byte round trip, the broker's CPU per
  * GiB and its thread count under idle sessions. A program, not a test: run it with {@code deploy/dev/bench.sh}
  * ({@code --help} for the options). Exits 0 when every run completed and verified its bytes (whatever the
- * verdicts), 1 when it could not run (no Docker, no {@code servertest}, wrong bytes), 2 on bad options.
+ * verdicts), 1 when it could not run (no Docker, no {@code servertest}, wrong bytes) or when the idle sessions were
+ * not all gone, processes included, within a minute of closing (after printing the rest), 2 on bad options.
  */
 public final class ExecBenchmark {
     private ExecBenchmark() {
@@ -88,6 +89,7 @@ public final class ExecBenchmark {
                         + " same broker driven by the Java protocol client (ExecClient, JDK WebSocket), its cost included");
                 System.out.print(Report.render(options, results, context));
                 System.out.flush();
+                BenchException.check(results.threadsFailure == null, "idle sessions: " + results.threadsFailure);
                 progress.say("stopping the broker and the direct client");
             }
         }

@@ -42,7 +42,13 @@ final class Measurements {
         setup();
         roundTrips();
         progress.say("idle sessions: 2 rounds of " + options.idleSessions() + " concurrent sleep 30 sessions");
-        results.threads = IdleSessions.run(broker, docker, options.idleSessions());
+        try {
+            results.threads = IdleSessions.run(broker, docker, options.idleSessions());
+        } catch (Exception e) {
+            // Reported with everything measured before it; the benchmark still exits 1.
+            results.threadsFailure = e.getMessage();
+            progress.say("idle sessions FAILED: " + e.getMessage());
+        }
         return results;
     }
 

@@ -108,6 +108,11 @@ final class Report {
 
     private void threadRows() {
         IdleSessions.Result t = r.threads;
+        if (t == null) {
+            row("broker threads: idle sessions", c -> NONE, NONE, "flat (no thread per session)",
+                "FAIL (see below)");
+            return;
+        }
         row("broker threads: idle -> " + t.sessions() + " idle sessions",
             c -> c.equals(BROKER) ? t.idle().broker() + " -> " + t.duringSecond().broker() : NONE, NONE,
             "flat (no thread per session)", t.flat() ? "PASS" : "FAIL");
@@ -141,10 +146,14 @@ final class Report {
             .filter(e -> e.getValue() >= 0.005)
             .forEach(e -> out.append(String.format("    %-58s %7.2f s%n", e.getKey(), e.getValue())));
         IdleSessions.Result t = r.threads;
-        out.append(String.format("  threads broker/JVM: cold %d/%d, %d sessions (round 1) %d/%d, idle %d/%d,"
-                + " %d sessions (round 2) %d/%d, after %d/%d%n", t.cold().broker(), t.cold().jvm(), t.sessions(),
-            t.duringFirst().broker(), t.duringFirst().jvm(), t.idle().broker(), t.idle().jvm(), t.sessions(),
-            t.duringSecond().broker(), t.duringSecond().jvm(), t.after().broker(), t.after().jvm()));
+        if (t == null) {
+            out.append("  idle sessions failed: ").append(r.threadsFailure).append('\n');
+        } else {
+            out.append(String.format("  threads broker/JVM: cold %d/%d, %d sessions (round 1) %d/%d, idle %d/%d,"
+                    + " %d sessions (round 2) %d/%d, after %d/%d%n", t.cold().broker(), t.cold().jvm(), t.sessions(),
+                t.duringFirst().broker(), t.duringFirst().jvm(), t.idle().broker(), t.idle().jvm(), t.sessions(),
+                t.duringSecond().broker(), t.duringSecond().jvm(), t.after().broker(), t.after().jvm()));
+        }
         if (r.threadsDiedWhileSampled > 0) {
             out.append("  WARNING: ").append(r.threadsDiedWhileSampled)
                 .append(" sampled threads died during a CPU sample; their CPU time is missing\n");

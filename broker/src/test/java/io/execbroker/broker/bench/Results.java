@@ -25,4 +25,6 @@ final class Results {
     /** Threads of a column that died during a CPU sample, whose CPU time is therefore missing. */
     int threadsDiedWhileSampled;
     IdleSessions.Result threads;
+    /** Why the idle-session rounds failed, when they did (then {@link #threads} is null). */
+    String threadsFailure;
 }
