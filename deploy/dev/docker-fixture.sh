@@ -155,7 +155,11 @@ remove_stale_test_containers() {
   local id
   for id in $(docker ps -aq --no-trunc --filter "label=$LABEL" --filter name=exec-broker-terminator-it-); do
     log "removing stale test container ${id:0:12}"
-    pkill -CONT -f "containerd-shim.* -id $id" || true
+    local cmdline
+    for cmdline in /proc/[0-9]*/cmdline; do # its shim, thawed, or the removal waits for it for ever
+      [[ $(tr '\0' ' ' <"$cmdline" 2>/dev/null) == *containerd-shim*" -id $id "* ]] &&
+        { kill -CONT "$(basename "$(dirname "$cmdline")")" 2>/dev/null || true; }
+    done
     docker rm -f "$id" >/dev/null
   done
 }
