@@ -15,6 +15,7 @@ import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,7 @@ class ExecTerminatorIT {
 
     private static DockerClient docker;
     private static Vertx vertx;
-    private static WorkerExecutor workers;
+    private static DockerControl control;
     private static ExecTerminator terminator;
     private static String container;
     private static long shim;
@@ -43,12 +44,12 @@ class ExecTerminatorIT {
     static void startContainer() {
         docker = DockerFixture.connect();
         vertx = Vertx.vertx();
-        workers = vertx.createSharedWorkerExecutor("terminator-it", 4);
-        terminator = new ExecTerminator(vertx, new DockerControl(docker, workers), workers, GRACE, PATIENCE,
-            Duration.ofMinutes(1));
+        WorkerExecutor workers = vertx.createSharedWorkerExecutor("terminator-it", 4);
+        control = new DockerControl(docker, workers);
+        terminator = new ExecTerminator(vertx, control, workers, GRACE, PATIENCE, Duration.ofMinutes(1));
         container = docker.createContainerCmd(DockerFixture.IMAGE)
             .withName("exec-broker-terminator-it-" + ThreadLocalRandom.current().nextInt(1_000_000))
-            .withLabels(java.util.Map.of("exec-broker.test", "true")).withCmd("sleep", "2147483647").exec().getId();
+            .withLabels(Map.of("exec-broker.test", "true")).withCmd("sleep", "2147483647").exec().getId();
         docker.startContainerCmd(container).exec();
         shim = ProcessHandle.allProcesses()
             .filter(p -> p.info().commandLine().orElse("").matches(".*containerd-shim.* -id " + container + "\\b.*"))
@@ -59,7 +60,9 @@ class ExecTerminatorIT {
     @AfterAll
     static void removeContainer() throws Exception {
         if (container != null) {
-            signalShim("CONT");
+            if (shim > 0) {
+                signalShim("CONT");
+            }
             docker.removeContainerCmd(container).withForce(true).exec();
         }
         vertx.close().await(30, TimeUnit.SECONDS);
@@ -130,8 +133,7 @@ class ExecTerminatorIT {
     }
 
     private static ExecState inspect(String execId) throws Exception {
-        return new DockerControl(docker, workers).inspect(execId).toCompletionStage().toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+        return control.inspect(execId).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     private static void signalShim(String signal) throws IOException, InterruptedException {
