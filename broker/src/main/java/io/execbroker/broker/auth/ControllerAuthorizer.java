@@ -4,18 +4,18 @@ import io.execbroker.protocol.grant.ExecGrant;
 import io.execbroker.protocol.grant.GrantJson;
 import io.execbroker.protocol.grant.InvalidGrantException;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 
 import java.net.ConnectException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Asks the web app that issued a token what it grants (controller contract v1, DESIGN.md §5):
  * {@code GET <controller-url>?token=…&command=…&tty=…}. 200 with a valid grant goes on; 401, 403 and 404 are
- * passed to the client; any other status or an invalid body is 502; a timeout is 504; a refused connection is 503.
- * The token goes to the controller only, never to a log. Thread safe.
+ * passed to the client; any other status, a redirect included (never followed: a grant comes from the configured
+ * URL or from nowhere), or an invalid body is 502; a call that has not ended by the timeout, however the controller
+ * trickles its answer, is 504; a refused connection is 503. The token goes to the controller only, never to a log;
+ * a refusal for an invalid grant names the bad field only, never the controller's text. Thread safe.
  */
 public final class ControllerAuthorizer implements Authorizer {
     private static final Logger LOG = LoggerFactory.getLogger(ControllerAuthorizer.class);
@@ -52,13 +54,14 @@ public final class ControllerAuthorizer implements Authorizer {
         }
     }
 
-    private final WebClient client;
+    private final BoundedGet http;
     private final Settings settings;
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
 
-    public ControllerAuthorizer(WebClient client, Settings settings) {
-        this.client = client;
-        this.settings = settings;
+    /** Opens no connection yet; keeps up to {@code maxInFlight} connections to the controller. */
+    public ControllerAuthorizer(Vertx vertx, Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.http = new BoundedGet(vertx, settings.maxInFlight(), settings.timeout(), settings.maxBodyBytes());
     }
 
     @Override
@@ -70,43 +73,54 @@ public final class ControllerAuthorizer implements Authorizer {
             inFlight.decrementAndGet();
             return Future.failedFuture(new AuthorizationException(503, "too many controller calls in flight"));
         }
-        HttpRequest<Buffer> call = client.getAbs(settings.url())
-            .timeout(settings.timeout().toMillis())
-            .as(BoundedBody.codec(settings.maxBodyBytes()))
-            .putHeader(HttpHeaders.ACCEPT.toString(), "application/json")
-            .putHeader("X-Forwarded-For", request.remoteAddress())
-            .addQueryParam("token", request.token().get());
-        request.requestedCommand().forEach(arg -> call.addQueryParam("command", arg));
-        request.requestedTty().ifPresent(tty -> call.addQueryParam("tty", tty.toString()));
-        request.origin().ifPresent(origin -> call.putHeader(HttpHeaders.ORIGIN.toString(), origin));
-        request.userAgent().ifPresent(agent -> call.putHeader(HttpHeaders.USER_AGENT.toString(), agent));
-        settings.brokerSecret().ifPresent(secret -> call.bearerTokenAuthentication(secret));
-        return call.send()
+        StringBuilder uri = new StringBuilder(settings.url()).append(settings.url().contains("?") ? '&' : '?');
+        query(uri, "token", request.token().get());
+        request.requestedCommand().forEach(arg -> query(uri.append('&'), "command", arg));
+        request.requestedTty().ifPresent(tty -> query(uri.append('&'), "tty", tty.toString()));
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+            .add(HttpHeaders.ACCEPT, "application/json")
+            .add("X-Forwarded-For", request.remoteAddress());
+        request.origin().ifPresent(origin -> headers.add(HttpHeaders.ORIGIN, origin));
+        request.userAgent().ifPresent(agent -> headers.add(HttpHeaders.USER_AGENT, agent));
+        settings.brokerSecret().ifPresent(secret -> headers.add(HttpHeaders.AUTHORIZATION, "Bearer " + secret));
+        return http.get(uri.toString(), headers)
             .andThen(ar -> inFlight.decrementAndGet())
             .transform(ar -> ar.succeeded() ? answer(ar.result()) : Future.failedFuture(failure(ar.cause())));
     }
 
-    private Future<ExecGrant> answer(HttpResponse<Buffer> response) {
-        int status = response.statusCode();
+    private static void query(StringBuilder uri, String name, String value) {
+        uri.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
+    }
+
+    private Future<ExecGrant> answer(BoundedGet.Answer response) {
+        int status = response.status();
         if (status == 401 || status == 403 || status == 404) {
             return Future.failedFuture(new AuthorizationException(status, "the controller refused the token (" + status + ")"));
+        }
+        if (response.redirect()) {
+            LOG.warn("controller answered a redirect ({}), which the broker never follows", status);
+            return Future.failedFuture(new AuthorizationException(502, "the controller answered a redirect (" + status
+                + "), which the broker does not follow"));
         }
         if (status != 200) {
             LOG.warn("controller answered {} (expected 200, 401, 403 or 404)", status);
             return Future.failedFuture(new AuthorizationException(502, "the controller failed (" + status + ")"));
         }
-        Buffer body = response.body() == null ? Buffer.buffer() : response.body();
         try {
-            return Future.succeededFuture(GrantJson.parse(body.toString(StandardCharsets.UTF_8), settings.defaultContainer()));
+            return Future.succeededFuture(GrantJson.parse(response.body().toString(StandardCharsets.UTF_8),
+                settings.defaultContainer()));
         } catch (InvalidGrantException e) {
-            LOG.warn("controller answered an invalid grant: {}", e.getMessage());
-            return Future.failedFuture(new AuthorizationException(502, "the controller answered an invalid grant: "
-                + e.getMessage()));
+            // The field alone, to the client and at WARN: the problem's text may quote the controller's body (a JSON
+            // syntax error shows the bytes around it, which may be an env value). The whole text is at DEBUG.
+            LOG.warn("controller answered an invalid grant (field {})", e.field().isEmpty() ? "-" : e.field());
+            LOG.debug("controller answered an invalid grant: {}", e.getMessage());
+            return Future.failedFuture(new AuthorizationException(502, "the controller answered an invalid grant ("
+                + (e.field().isEmpty() ? "not a grant object" : "field " + e.field()) + ")"));
         }
     }
 
     private static AuthorizationException failure(Throwable cause) {
-        if (cause instanceof BoundedBody.TooLarge) {
+        if (cause instanceof BoundedGet.TooLarge) {
             return new AuthorizationException(502, "the controller answered a body too large");
         }
         if (cause instanceof TimeoutException) {

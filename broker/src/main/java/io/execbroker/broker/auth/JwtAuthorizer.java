@@ -15,7 +15,7 @@ import com.auth0.jwt.interfaces.DecodedJWT;
 import com.auth0.jwt.interfaces.Verification;
 import io.execbroker.protocol.grant.ExecGrant;
 import io.vertx.core.Future;
-import io.vertx.ext.web.client.WebClient;
+import io.vertx.core.Vertx;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  *
  * <p>Checks, in order: the header's {@code alg} is one the key allows (the key's type decides, never the token, so
  * {@code alg: none} and algorithm confusion are refused); the signature; {@code exp} (required), {@code nbf},
- * {@code iat}, and {@code iss} and {@code aud} when configured, each with the leeway; the {@code exec} grant; and
+ * {@code iat}, and {@code iss} and {@code aud} when configured, each with the leeway; that {@code exp} is at most
+ * the maximum lifetime away (beyond the leeway); the {@code exec} grant; and
  * last, when single use is on, that the {@code jti} was not seen before.
  *
  * <p>Every refusal fails the future with an {@link AuthorizationException}: 401 with a short reason, like
@@ -52,16 +53,16 @@ public final class JwtAuthorizer implements Authorizer {
     /**
      * Fetches nothing yet: with a JWKS source, the key set is fetched when the first token names a {@code kid}.
      *
-     * @param client fetches the JWKS if the key source is one; unused, and may be null, otherwise
+     * @param vertx fetches the JWKS if the key source is one; unused, and may be null, otherwise
      * @param clock the time to check {@code exp}, {@code nbf} and {@code iat} against
      */
-    public JwtAuthorizer(WebClient client, JwtSettings settings, Clock clock) {
+    public JwtAuthorizer(Vertx vertx, JwtSettings settings, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         JwtKeySource source = settings.keys();
         if (source instanceof JwtKeySource.Jwks jwks) {
-            JwtJwks set = new JwtJwks(Objects.requireNonNull(client, "client"), jwks.url(), settings.jwksTimeout(),
-                settings.jwksMinRefreshInterval(), clock);
+            JwtJwks set = new JwtJwks(Objects.requireNonNull(vertx, "vertx"), jwks.url(), settings.jwksTimeout(),
+                settings.jwksMinRefreshInterval(), settings.jwksMaxAge(), clock);
             this.keys = set::find;
             this.keysByKid = true;
         } else {
@@ -115,6 +116,10 @@ public final class JwtAuthorizer implements Authorizer {
         if (expiresAt == null) {
             // java-jwt's presence check lets "exp": null through.
             throw new AuthorizationException(401, "missing exp");
+        }
+        if (expiresAt.isAfter(clock.instant().plus(settings.maxLifetime()).plus(settings.leeway()))) {
+            throw new AuthorizationException(401, "lifetime too long (exp more than "
+                + settings.maxLifetime().toSeconds() + " s away)");
         }
         ExecGrant grant = JwtExecClaim.grant(verified, settings.defaultContainer().orElse(null));
         if (replays != null) {

@@ -2,28 +2,32 @@ package io.execbroker.broker.auth;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpResponseExpectation;
-import io.vertx.ext.web.client.WebClient;
 
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The keys of a JWKS URL by {@code kid}, fetched with WebClient when a token names a {@code kid} not in the cache.
- * At most one fetch runs at a time (others wait for it), and a fetch starts at most once per
+ * The keys of a JWKS URL by {@code kid}, fetched when a token names a {@code kid} not in the cache, and again once
+ * the cache is old. At most one fetch runs at a time (others wait for it), and a fetch starts at most once per
  * {@code minRefreshInterval}: inside that window an unknown {@code kid} is refused at once, so a flood of tokens
- * with random {@code kid}s costs the key server one request per window. A fetch replaces the whole cache, so a
- * key removed from the set stops working at the next fetch.
+ * with random {@code kid}s costs the key server one request per window. A fetch replaces the whole cache.
+ *
+ * <p>Keys expire: a cache older than {@code maxAge} is not used, so a key removed from the set stops being
+ * accepted within {@code maxAge} even if no token ever names an unknown {@code kid}. Once the cache is half that
+ * old, the next token that uses it starts a fetch in the background (the same one-fetch rule) and is answered from
+ * the cache at once; only a token that comes when the cache has expired waits for the fetch, and if the key server
+ * cannot be reached then, it is refused with 503: an expired key is never used. A redirect from the key server is
+ * never followed (502); every fetch is bounded in time and size ({@link BoundedGet}).
  *
  * <p>Thread safe; {@link #find} returns immediately, and a caller on a Vert.x context gets its answer on that
  * context.
@@ -34,95 +38,130 @@ final class JwtJwks {
     /** Largest key set body (DoS protection: a real one holds a few keys, about 1 KiB each). */
     static final int MAX_BODY_BYTES = 256 * 1024;
 
-    private final WebClient client;
+    private final BoundedGet http;
     private final URI url;
-    private final Duration timeout;
     private final Duration minRefreshInterval;
+    private final Duration maxAge;
     private final Clock clock;
 
-    private volatile Map<String, JwtKey> keys = Map.of();
     private final Object lock = new Object();
+    /** The keys of the last fetch that succeeded; guarded by {@link #lock}. */
+    private Map<String, JwtKey> keys = Map.of();
+    /** When the fetch that got {@link #keys} started, or null before the first; guarded by {@link #lock}. */
+    private Instant keysFetchedAt;
     /** The running fetch, or null; guarded by {@link #lock}. */
     private Future<Void> inFlight;
     /** When the last fetch started, or null before the first; guarded by {@link #lock}. */
     private Instant lastFetch;
-    /** Whether the last fetch failed; guarded by {@link #lock}. */
-    private boolean lastFetchFailed;
+    /** Why the last fetch failed, or null if it succeeded; guarded by {@link #lock}. */
+    private AuthorizationException lastFailure;
 
-    JwtJwks(WebClient client, URI url, Duration timeout, Duration minRefreshInterval, Clock clock) {
-        this.client = client;
+    JwtJwks(Vertx vertx, URI url, Duration timeout, Duration minRefreshInterval, Duration maxAge, Clock clock) {
+        this.http = new BoundedGet(vertx, 1, timeout, MAX_BODY_BYTES);
         this.url = url;
-        this.timeout = timeout;
         this.minRefreshInterval = minRefreshInterval;
+        this.maxAge = maxAge;
         this.clock = clock;
     }
 
     /**
-     * Returns the key named {@code kid}, fetching the set if it is unknown and the rate limit allows. Fails with a
-     * 401 {@link AuthorizationException} if the key set has no such key, or 503 if the key set cannot be fetched.
+     * Returns the key named {@code kid}, fetching the set if the key is unknown or the cache expired and the rate
+     * limit allows. Fails with a 401 {@link AuthorizationException} if the key set has no such key, 502 if the key
+     * server answered a redirect, or 503 if the key set cannot be fetched.
      */
     Future<JwtKey> find(String kid) {
-        JwtKey cached = keys.get(kid);
-        if (cached != null) {
-            return Future.succeededFuture(cached);
-        }
+        Instant now = clock.instant();
         Future<Void> refresh;
         Promise<Void> started = null;
+        JwtKey cached;
         synchronized (lock) {
-            cached = keys.get(kid);
+            boolean fresh = keysFetchedAt != null && now.isBefore(keysFetchedAt.plus(maxAge));
+            cached = fresh ? keys.get(kid) : null;
             if (cached != null) {
-                return Future.succeededFuture(cached);
-            }
-            Instant now = clock.instant();
-            if (inFlight != null) {
+                refresh = null;
+                if (!now.isBefore(keysFetchedAt.plus(maxAge.dividedBy(2))) && mayStartFetch(now)) {
+                    started = startFetch(now); // in the background: this token is answered from the cache
+                }
+            } else if (inFlight != null) {
                 refresh = inFlight;
-            } else if (lastFetch != null && now.isBefore(lastFetch.plus(minRefreshInterval))) {
-                return Future.failedFuture(lastFetchFailed ? unavailable() : unknownKid());
+            } else if (!mayStartFetch(now)) {
+                return Future.failedFuture(lastFailure != null ? lastFailure : unknownKid());
             } else {
-                started = Promise.promise();
-                refresh = inFlight = started.future();
-                lastFetch = now;
+                started = startFetch(now);
+                refresh = started.future();
             }
         }
         if (started != null) {
-            fetch(started);
+            fetch(started, now);
+        }
+        if (cached != null) {
+            return Future.succeededFuture(cached);
         }
         return onCallerContext(refresh.transform(ar -> {
             if (ar.failed()) {
-                return Future.failedFuture(unavailable());
+                return Future.failedFuture(ar.cause());
             }
-            JwtKey key = keys.get(kid);
+            JwtKey key;
+            synchronized (lock) {
+                key = keys.get(kid);
+            }
             return key == null ? Future.failedFuture(unknownKid()) : Future.succeededFuture(key);
         }));
     }
 
-    private void fetch(Promise<Void> done) {
+    /** Returns true if no fetch runs and none started within the minimum refresh interval; hold {@link #lock}. */
+    private boolean mayStartFetch(Instant now) {
+        return inFlight == null && (lastFetch == null || !now.isBefore(lastFetch.plus(minRefreshInterval)));
+    }
+
+    /** Marks a fetch as started at {@code now}; hold {@link #lock}. */
+    private Promise<Void> startFetch(Instant now) {
+        Promise<Void> started = Promise.promise();
+        inFlight = started.future();
+        lastFetch = now;
+        return started;
+    }
+
+    /** Fetches the set, started at {@code startedAt}: the keys' age counts from then. */
+    private void fetch(Promise<Void> done, Instant startedAt) {
         Future<Map<String, JwtKey>> fetched;
         try {
-            fetched = client.getAbs(url.toString())
-                .timeout(timeout.toMillis())
-                .as(BoundedBody.codec(MAX_BODY_BYTES))
-                .putHeader(HttpHeaders.ACCEPT.toString(), "application/json")
-                .send()
-                .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .expecting(HttpResponseExpectation.SC_OK)
-                .map(response -> JwtJwkSet.parse(response.body()));
+            fetched = http.get(url.toString(), MultiMap.caseInsensitiveMultiMap()
+                    .add(HttpHeaders.ACCEPT, "application/json"))
+                .compose(answer -> {
+                    if (answer.redirect()) {
+                        return Future.failedFuture(new AuthorizationException(502, "the key set server answered a"
+                            + " redirect (" + answer.status() + "), which the broker does not follow"));
+                    }
+                    if (answer.status() != 200) {
+                        return Future.failedFuture("status " + answer.status() + " (expected: 200)");
+                    }
+                    return Future.succeededFuture(JwtJwkSet.parse(answer.body()));
+                });
         } catch (RuntimeException e) {
             // Never leave inFlight set: every later unknown kid would wait on it forever.
             fetched = Future.failedFuture(e);
         }
         fetched.onComplete((byKid, failure) -> {
+            AuthorizationException refusal = failure == null ? null
+                : failure instanceof AuthorizationException known ? known : unavailable();
             if (failure != null) {
-                LOG.warn("JWKS fetch from {} failed: {}", url, failure.toString());
+                LOG.warn("JWKS fetch from {} failed: {}", url, failure.getMessage() == null ? failure.toString()
+                    : failure.getMessage());
             }
             synchronized (lock) {
                 if (failure == null) {
                     keys = Map.copyOf(byKid);
+                    keysFetchedAt = startedAt;
                 }
-                lastFetchFailed = failure != null;
+                lastFailure = refusal;
                 inFlight = null;
             }
-            done.complete(null, failure);
+            if (refusal == null) {
+                done.complete();
+            } else {
+                done.fail(refusal);
+            }
         });
     }
 

@@ -20,6 +20,10 @@ import java.util.Optional;
  * @param jwksTimeout bounds a JWKS fetch (a hung key server must not hold handshakes)
  * @param jwksMinRefreshInterval least time between two JWKS fetches (DoS protection: tokens with random
  *     {@code kid}s must not turn into a flood of fetches)
+ * @param jwksMaxAge how long fetched JWKS keys are used: a key removed from the set stops being accepted within
+ *     it; more than {@code jwksMinRefreshInterval}
+ * @param maxLifetime the farthest {@code exp} may be from now (beyond the leeway): longer-lived tokens are refused,
+ *     so far-future {@code exp} values cannot pin entries in the replay cache or live on if stolen
  * @param defaultContainer the container for grants that name none (the ws-subprocess form), if any
  */
 public record JwtSettings(
@@ -31,6 +35,8 @@ public record JwtSettings(
         int replayCacheSize,
         Duration jwksTimeout,
         Duration jwksMinRefreshInterval,
+        Duration jwksMaxAge,
+        Duration maxLifetime,
         Optional<String> defaultContainer) {
 
     public static final Duration DEFAULT_LEEWAY = Duration.ofSeconds(30);
@@ -39,6 +45,8 @@ public record JwtSettings(
     public static final int DEFAULT_REPLAY_CACHE_SIZE = 100_000;
     public static final Duration DEFAULT_JWKS_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_JWKS_MIN_REFRESH_INTERVAL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_JWKS_MAX_AGE = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(1);
 
     public JwtSettings {
         Objects.requireNonNull(keys, "keys");
@@ -55,9 +63,18 @@ public record JwtSettings(
         }
         checkPositive("jwksTimeout", jwksTimeout);
         checkPositive("jwksMinRefreshInterval", jwksMinRefreshInterval);
+        checkPositive("jwksMaxAge", jwksMaxAge);
+        if (jwksMaxAge.compareTo(jwksMinRefreshInterval) <= 0) {
+            throw new IllegalArgumentException("jwksMaxAge: " + jwksMaxAge.toSeconds() + " s (expected: > "
+                + "jwksMinRefreshInterval, " + jwksMinRefreshInterval.toSeconds() + " s)");
+        }
+        checkPositive("maxLifetime", maxLifetime);
     }
 
-    /** Returns a builder with the defaults: no issuer or audience check, 30 s leeway, single-use {@code jti}. */
+    /**
+     * Returns a builder with the defaults: no issuer or audience check, 30 s leeway, single-use {@code jti}, tokens
+     * of at most 1 h, JWKS keys used for at most 5 min.
+     */
     public static Builder builder(JwtKeySource keys) {
         return new Builder(keys);
     }
@@ -66,7 +83,8 @@ public record JwtSettings(
     public Builder toBuilder() {
         return new Builder(keys).issuer(issuer.orElse(null)).audience(audience.orElse(null)).leeway(leeway)
             .requireJti(requireJti).replayCacheSize(replayCacheSize).jwksTimeout(jwksTimeout)
-            .jwksMinRefreshInterval(jwksMinRefreshInterval).defaultContainer(defaultContainer.orElse(null));
+            .jwksMinRefreshInterval(jwksMinRefreshInterval).jwksMaxAge(jwksMaxAge).maxLifetime(maxLifetime)
+            .defaultContainer(defaultContainer.orElse(null));
     }
 
     private static void checkNotBlank(String name, Optional<String> value) {
@@ -94,6 +112,8 @@ public record JwtSettings(
         private int replayCacheSize = DEFAULT_REPLAY_CACHE_SIZE;
         private Duration jwksTimeout = DEFAULT_JWKS_TIMEOUT;
         private Duration jwksMinRefreshInterval = DEFAULT_JWKS_MIN_REFRESH_INTERVAL;
+        private Duration jwksMaxAge = DEFAULT_JWKS_MAX_AGE;
+        private Duration maxLifetime = DEFAULT_MAX_LIFETIME;
         private String defaultContainer;
 
         private Builder(JwtKeySource keys) {
@@ -137,6 +157,16 @@ public record JwtSettings(
             return this;
         }
 
+        public Builder jwksMaxAge(Duration jwksMaxAge) {
+            this.jwksMaxAge = jwksMaxAge;
+            return this;
+        }
+
+        public Builder maxLifetime(Duration maxLifetime) {
+            this.maxLifetime = maxLifetime;
+            return this;
+        }
+
         /** Sets the container for grants that name none, or null for none. */
         public Builder defaultContainer(String defaultContainer) {
             this.defaultContainer = defaultContainer;
@@ -146,7 +176,7 @@ public record JwtSettings(
         /** Returns the settings; throws {@link IllegalArgumentException} naming the first bad one. */
         public JwtSettings build() {
             return new JwtSettings(keys, Optional.ofNullable(issuer), Optional.ofNullable(audience), leeway,
-                requireJti, replayCacheSize, jwksTimeout, jwksMinRefreshInterval,
+                requireJti, replayCacheSize, jwksTimeout, jwksMinRefreshInterval, jwksMaxAge, maxLifetime,
                 Optional.ofNullable(defaultContainer));
         }
     }

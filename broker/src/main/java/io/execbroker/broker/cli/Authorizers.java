@@ -8,7 +8,6 @@ import io.execbroker.broker.auth.JwtSettings;
 import io.execbroker.broker.config.BrokerConfig;
 import io.execbroker.broker.config.ConfigException;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.client.WebClient;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +31,7 @@ final class Authorizers {
                     throw new ConfigException("controller.secretFile: cannot read it (" + e.getMessage() + ")");
                 }
             }
-            return new ControllerAuthorizer(WebClient.create(vertx), new ControllerAuthorizer.Settings(c.url().toString(),
+            return new ControllerAuthorizer(vertx, new ControllerAuthorizer.Settings(c.url().toString(),
                 secret, cfg.defaultContainer().orElse(null), c.timeout(), c.maxBodyBytes(), c.maxInFlight()));
         }
         return jwt(vertx, cfg.jwt().orElseThrow(), cfg.defaultContainer());
@@ -61,12 +60,13 @@ final class Authorizers {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("jwt: " + e.getMessage());
         }
-        JwtSettings.Builder settings = JwtSettings.builder(keys).leeway(jwt.leeway()).requireJti(jwt.singleUseJti());
+        JwtSettings.Builder settings = JwtSettings.builder(keys).leeway(jwt.leeway()).requireJti(jwt.singleUseJti())
+            .jwksMaxAge(jwt.jwksMaxAge()).maxLifetime(jwt.maxLifetime());
         jwt.issuer().ifPresent(settings::issuer);
         jwt.audience().ifPresent(settings::audience);
         defaultContainer.ifPresent(settings::defaultContainer);
         try {
-            return new JwtAuthorizer(WebClient.create(vertx), settings.build(), Clock.systemUTC());
+            return new JwtAuthorizer(vertx, settings.build(), Clock.systemUTC());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("jwt: " + e.getMessage());
         }

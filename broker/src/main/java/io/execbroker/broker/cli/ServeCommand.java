@@ -6,6 +6,7 @@ import io.execbroker.broker.auth.Authorizer;
 import io.execbroker.broker.config.BrokerConfig;
 import io.execbroker.broker.config.ConfigException;
 import io.execbroker.broker.config.ConfigValues;
+import io.execbroker.broker.config.StartupWarnings;
 import io.vertx.core.Vertx;
 
 import java.nio.file.Path;
@@ -75,6 +76,7 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("exec-broker: cannot start: " + e.getMessage());
             return BAD_CONFIG;
         }
+        StartupWarnings.of(cfg).forEach(warning -> LOG.warn("risky configuration: {}", warning));
         JsonLinesAuditLog audit = "-".equals(cfg.auditLog()) ? JsonLinesAuditLog.toStream(System.out)
             : JsonLinesAuditLog.toFile(Path.of(cfg.auditLog()));
         Vertx vertx = Vertx.vertx(Broker.vertxOptions());

@@ -30,8 +30,8 @@ public record BrokerConfig(BrokerSettings settings, Optional<Controller> control
 
     /** JWT mode: exactly one key source. */
     public record Jwt(Optional<Path> secretFile, Optional<String> secretEnv, Optional<Path> publicKeyFile,
-                      Optional<URI> jwksUrl, Optional<String> issuer, Optional<String> audience, Duration leeway,
-                      boolean singleUseJti) { }
+                      Optional<URI> jwksUrl, Duration jwksMaxAge, Optional<String> issuer, Optional<String> audience,
+                      Duration leeway, boolean singleUseJti, Duration maxLifetime) { }
 
     /** @throws ConfigException naming the key that is wrong and what was expected */
     public static BrokerConfig from(ConfigValues v) throws ConfigException {
@@ -63,13 +63,18 @@ public record BrokerConfig(BrokerSettings settings, Optional<Controller> control
 
         Optional<Controller> controller = v.url("controller.url").map(url -> new Controller(url, null, null, 0, 0));
         if (controller.isPresent()) {
+            SecureUrl.check("controller.url", controller.get().url(), v.bool("controller.allowInsecureHttp"));
             controller = Optional.of(new Controller(controller.get().url(), v.file("controller.secretFile"),
                 v.seconds("controller.timeoutSeconds", 1), v.integer("controller.maxBodyBytes", 256),
                 v.integer("controller.maxInFlight", 1)));
         }
         Jwt jwt = new Jwt(v.file("jwt.secretFile"), v.string("jwt.secretEnv"), v.file("jwt.publicKeyFile"),
-            v.url("jwt.jwksUrl"), v.string("jwt.issuer"), v.string("jwt.audience"), v.seconds("jwt.leewaySeconds", 0),
-            v.bool("jwt.singleUseJti"));
+            v.url("jwt.jwksUrl"), v.seconds("jwt.jwksMaxAgeSeconds", 1), v.string("jwt.issuer"),
+            v.string("jwt.audience"), v.seconds("jwt.leewaySeconds", 0), v.bool("jwt.singleUseJti"),
+            v.seconds("jwt.maxLifetimeSeconds", 1));
+        if (jwt.jwksUrl().isPresent()) {
+            SecureUrl.check("jwt.jwksUrl", jwt.jwksUrl().get(), v.bool("jwt.allowInsecureHttp"));
+        }
         int keySources = (jwt.secretFile().isPresent() ? 1 : 0) + (jwt.secretEnv().isPresent() ? 1 : 0)
             + (jwt.publicKeyFile().isPresent() ? 1 : 0) + (jwt.jwksUrl().isPresent() ? 1 : 0);
         if (keySources > 1) {

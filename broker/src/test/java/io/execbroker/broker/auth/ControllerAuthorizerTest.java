@@ -2,6 +2,7 @@ package io.execbroker.broker.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.execbroker.protocol.grant.ExecGrant;
 import io.vertx.core.Future;
@@ -9,7 +10,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.ext.web.client.WebClient;
 
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,6 @@ class ControllerAuthorizerTest {
         Optional.of(true), "10.0.0.7", Optional.of("https://app.example"), Optional.of("test-agent"));
 
     private final Vertx vertx = Vertx.vertx();
-    private final WebClient client = WebClient.create(vertx);
     private final List<HttpServerRequest> seen = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -43,7 +43,7 @@ class ControllerAuthorizerTest {
             answer.handle(request);
         });
         server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        return new ControllerAuthorizer(client, new ControllerAuthorizer.Settings(
+        return new ControllerAuthorizer(vertx, new ControllerAuthorizer.Settings(
             "http://127.0.0.1:" + server.actualPort() + "/controller", Optional.of("broker-secret"), "servertest",
             timeout, 64 * 1024, maxInFlight));
     }
@@ -109,6 +109,64 @@ class ControllerAuthorizerTest {
     }
 
     @Test
+    void aRedirectIs502AndItsLocationIsNeverFetched() throws Exception {
+        List<HttpServerRequest> elsewhere = new CopyOnWriteArrayList<>();
+        HttpServer other = vertx.createHttpServer().requestHandler(request -> {
+            elsewhere.add(request);
+            request.response().end("{\"container\":\"servertest\",\"command\":[\"id\"]}");
+        });
+        other.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        for (int status : new int[] {301, 302, 303, 307, 308}) {
+            ControllerAuthorizer authorizer = controller(r -> r.response().setStatusCode(status)
+                .putHeader("Location", "http://127.0.0.1:" + other.actualPort() + "/grant").end(), Duration.ofSeconds(5), 64);
+            assertThatThrownBy(() -> grant(authorizer.authorize(REQUEST))).cause()
+                .isInstanceOfSatisfying(AuthorizationException.class, e -> {
+                    assertThat(e.status()).isEqualTo(502);
+                    assertThat(e.getMessage()).isEqualTo("the controller answered a redirect (" + status
+                        + "), which the broker does not follow");
+                });
+        }
+        assertThat(elsewhere).as("requests to the redirect's Location").isEmpty();
+    }
+
+    @Test
+    void aControllerThatTricklesItsAnswerStillEndsAtTheTimeoutWith504AndFreesItsSlot() throws Exception {
+        AtomicInteger closedConnections = new AtomicInteger();
+        ControllerAuthorizer authorizer = controller(request -> {
+            request.connection().closeHandler(v -> closedConnections.incrementAndGet());
+            request.response().setChunked(true).putHeader("Content-Type", "application/json").write("{");
+            // JSON whitespace, one byte every 50 ms, forever: an idle timeout never fires.
+            vertx.setPeriodic(50, id -> {
+                if (request.response().closed()) {
+                    vertx.cancelTimer(id);
+                } else {
+                    request.response().write(" ");
+                }
+            });
+        }, Duration.ofMillis(500), 1);
+        long start = System.nanoTime();
+        assertRefused(authorizer.authorize(REQUEST), 504);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+            assertThat(closedConnections).as("the trickling call's connection is closed").hasValue(1));
+        // The one in-flight slot is free again: the next call reaches the controller instead of a 503.
+        assertRefused(authorizer.authorize(REQUEST), 504);
+        assertThat(seen).hasSize(2);
+    }
+
+    @Test
+    void anInvalidGrantNamesTheFieldOnlyNeverTheControllersText() throws Exception {
+        assertThatThrownBy(() -> grant(answering(200, "{\"container\":\"c\",\"command\":[\"x\", 7],"
+            + "\"workdir\":\"/srv/secret-dir\"}").authorize(REQUEST))).cause()
+            .hasMessage("the controller answered an invalid grant (field command[1])");
+        assertThatThrownBy(() -> grant(answering(200, "{\"container\":\"c\",\"command\":[\"x\"],"
+            + "\"workdir\":\"secret-relative-dir\"}").authorize(REQUEST))).cause()
+            .hasMessage("the controller answered an invalid grant (field workdir)");
+        assertThatThrownBy(() -> grant(answering(200, "{\"env\": {\"TOKEN\": s3cr3t-value}}").authorize(REQUEST)))
+            .cause().hasMessage("the controller answered an invalid grant (not a grant object)");
+    }
+
+    @Test
     void slowControllerIs504() throws Exception {
         ControllerAuthorizer authorizer = controller(r -> { }, Duration.ofMillis(300), 64);
         assertRefused(authorizer.authorize(REQUEST), 504);
@@ -120,7 +178,7 @@ class ControllerAuthorizerTest {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
-        ControllerAuthorizer authorizer = new ControllerAuthorizer(client, new ControllerAuthorizer.Settings(
+        ControllerAuthorizer authorizer = new ControllerAuthorizer(vertx, new ControllerAuthorizer.Settings(
             "http://127.0.0.1:" + port + "/c", Optional.empty(), null, Duration.ofSeconds(5), 1024, 64));
         assertRefused(authorizer.authorize(REQUEST), 503);
     }

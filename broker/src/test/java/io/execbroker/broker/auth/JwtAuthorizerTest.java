@@ -109,6 +109,19 @@ class JwtAuthorizerTest {
     }
 
     @Test
+    void refusesATokenWhoseExpIsFurtherAwayThanTheMaximumLifetime() throws Exception {
+        // A far-future exp would pin its jti in the replay cache, and live on if the token leaked.
+        assertRefused(hmac().authorize(request(token().withExpiresAt(NOW.plus(Duration.ofDays(365 * 100))).sign(HS256))),
+            401, "lifetime too long (exp more than 3600 s away)");
+        assertRefused(hmac().authorize(request(token().withExpiresAt(NOW.plusSeconds(3600 + 31)).sign(HS256))), 401,
+            "lifetime too long (exp more than 3600 s away)");
+        assertThat(await(hmac().authorize(request(token().withExpiresAt(NOW.plusSeconds(3600 + 30)).sign(HS256)))))
+            .as("within the lifetime and the leeway").isNotNull();
+        assertRefused(authorizer(JwtKeySource.hmacSecret(SECRET), s -> s.maxLifetime(Duration.ofSeconds(60)))
+            .authorize(request(token().sign(HS256))), 401, "lifetime too long (exp more than 60 s away)");
+    }
+
+    @Test
     void acceptsATokenExpiredWithinTheLeeway() throws Exception {
         String token = token().withExpiresAt(NOW.minusSeconds(29)).sign(HS256);
 

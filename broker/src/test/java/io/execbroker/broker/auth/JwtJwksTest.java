@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 
 import java.math.BigInteger;
 import java.net.URI;
@@ -56,14 +55,12 @@ class JwtJwksTest {
     private volatile boolean hold;
 
     private Vertx vertx;
-    private WebClient client;
     private HttpServer server;
 
     @BeforeEach
     void startKeyServer() throws Exception {
         vertx = Vertx.vertx(new VertxOptions().setMaxEventLoopExecuteTime(100)
             .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
-        client = WebClient.create(vertx);
         server = await(vertx.createHttpServer().requestHandler(request -> {
             fetches.incrementAndGet();
             if (hold) {
@@ -81,7 +78,7 @@ class JwtJwksTest {
 
     private JwtAuthorizer authorizer(UnaryOperator<JwtSettings.Builder> settings) {
         URI url = URI.create("http://127.0.0.1:" + server.actualPort() + "/.well-known/jwks.json");
-        return new JwtAuthorizer(client, settings.apply(JwtSettings.builder(JwtKeySource.jwks(url))).build(), clock);
+        return new JwtAuthorizer(vertx, settings.apply(JwtSettings.builder(JwtKeySource.jwks(url))).build(), clock);
     }
 
     private static void assertRefused(Future<ExecGrant> result, int status, String reason) throws Exception {
@@ -115,6 +112,61 @@ class JwtJwksTest {
         clock.advance(Duration.ofSeconds(10));
         assertRefused(authorizer.authorize(request(token().withKeyId("k1").sign(RS256))), 401, "unknown kid");
         assertThat(fetches).hasValue(3);
+    }
+
+    @Test
+    void aKeyRemovedFromTheSetStopsBeingAcceptedWithinTheMaxAge() throws Exception {
+        JwtAuthorizer authorizer = authorizer(s -> s.jwksMaxAge(Duration.ofSeconds(60)));
+        assertThat(await(authorizer.authorize(request(token().withKeyId("k1").sign(RS256))))).isNotNull();
+        jwks = keySet(rsaJwk("k2", Keys.RSA_OTHER));
+
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(await(authorizer.authorize(request(token().withKeyId("k1").sign(RS256))))).isNotNull();
+        assertThat(fetches).as("keys younger than half the max age are used as they are").hasValue(1);
+
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(await(authorizer.authorize(request(token().withKeyId("k1").sign(RS256)))))
+            .as("answered from the cache while the refresh runs").isNotNull();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertRefused(
+            authorizer.authorize(request(token().withKeyId("k1").sign(RS256))), 401, "unknown kid"));
+        assertThat(fetches).as("one refresh in the background").hasValue(2);
+        assertThat(await(authorizer.authorize(request(token().withKeyId("k2").sign(RS256_OTHER))))).isNotNull();
+    }
+
+    @Test
+    void expiredKeysAreNeverUsedWhenTheKeySetCannotBeFetched() throws Exception {
+        JwtAuthorizer authorizer = authorizer(s -> s.jwksMaxAge(Duration.ofSeconds(60)));
+        assertThat(await(authorizer.authorize(request(token().withKeyId("k1").sign(RS256))))).isNotNull();
+        status = 500;
+
+        clock.advance(Duration.ofSeconds(61));
+        assertRefused(authorizer.authorize(request(token().withKeyId("k1").sign(RS256))), 503, "key set unavailable");
+        assertThat(fetches).hasValue(2);
+        assertRefused(authorizer.authorize(request(token().withKeyId("k1").sign(RS256))), 503, "key set unavailable");
+        assertThat(fetches).as("no fetch within the minimum refresh interval").hasValue(2);
+
+        status = 200;
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(await(authorizer.authorize(request(token().withKeyId("k1").sign(RS256))))).isNotNull();
+        assertThat(fetches).hasValue(3);
+    }
+
+    @Test
+    void aRedirectFromTheKeySetServerIs502AndItsLocationIsNeverFetched() throws Exception {
+        AtomicInteger elsewhere = new AtomicInteger();
+        HttpServer other = await(vertx.createHttpServer().requestHandler(request -> {
+            elsewhere.incrementAndGet();
+            request.response().putHeader("Content-Type", "application/json").end(jwks);
+        }).listen(0, "127.0.0.1"));
+        HttpServer redirecting = await(vertx.createHttpServer().requestHandler(request -> request.response()
+            .setStatusCode(302).putHeader("Location", "http://127.0.0.1:" + other.actualPort() + "/jwks").end())
+            .listen(0, "127.0.0.1"));
+        URI url = URI.create("http://127.0.0.1:" + redirecting.actualPort() + "/.well-known/jwks.json");
+        JwtAuthorizer authorizer = new JwtAuthorizer(vertx, JwtSettings.builder(JwtKeySource.jwks(url)).build(), clock);
+
+        assertRefused(authorizer.authorize(request(token().withKeyId("k1").sign(RS256))), 502,
+            "the key set server answered a redirect (302), which the broker does not follow");
+        assertThat(elsewhere).hasValue(0);
     }
 
     @Test

@@ -30,6 +30,8 @@ class JwtSettingsTest {
         assertThat(settings.replayCacheSize()).isEqualTo(100_000);
         assertThat(settings.jwksTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.jwksMinRefreshInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.jwksMaxAge()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(settings.maxLifetime()).isEqualTo(Duration.ofHours(1));
         assertThat(settings.issuer()).isEmpty();
         assertThat(settings.audience()).isEmpty();
         assertThat(settings.toBuilder().build()).isEqualTo(settings);
@@ -49,6 +51,10 @@ class JwtSettingsTest {
             .hasMessage("jwksTimeout: PT0S (expected: > 0)");
         assertThatThrownBy(() -> settings(s -> s.jwksMinRefreshInterval(Duration.ofSeconds(-10))))
             .hasMessage("jwksMinRefreshInterval: PT-10S (expected: > 0)");
+        assertThatThrownBy(() -> settings(s -> s.jwksMaxAge(Duration.ofSeconds(10))))
+            .hasMessage("jwksMaxAge: 10 s (expected: > jwksMinRefreshInterval, 10 s)");
+        assertThatThrownBy(() -> settings(s -> s.maxLifetime(Duration.ZERO)))
+            .hasMessage("maxLifetime: PT0S (expected: > 0)");
         assertThatThrownBy(() -> settings(s -> s.issuer(" ")))
             .hasMessage("issuer: \" \" (expected: a non-blank string, or none)");
         assertThatThrownBy(() -> settings(s -> s.audience("")))

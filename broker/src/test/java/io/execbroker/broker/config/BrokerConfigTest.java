@@ -42,7 +42,7 @@ class BrokerConfigTest {
         Path file = write("""
             listen: 0.0.0.0:9000
             controller:
-              url: http://app/controller
+              url: https://app/controller
             limits:
               maxSessions: 5
               idleTimeoutSeconds: 60
@@ -61,7 +61,7 @@ class BrokerConfigTest {
 
     @Test
     void jsonFilesWorkToo() throws Exception {
-        Path file = write("{\"controller\": {\"url\": \"http://app/c\"}, \"queryToken\": false}");
+        Path file = write("{\"controller\": {\"url\": \"https://app/c\"}, \"queryToken\": false}");
         assertThat(load(Optional.of(file), Map.of(), Map.of()).settings().handshake().queryTokenAllowed()).isFalse();
     }
 
@@ -80,9 +80,9 @@ class BrokerConfigTest {
             .hasMessage("limits.idleTimeoutSeconds: soon (expected: an integer >= 1)");
         assertThatThrownBy(() -> load(Optional.empty(), Map.of("EXEC_BROKER_QUERY_TOKEN", "maybe"), CONTROLLER))
             .hasMessage("queryToken: maybe (expected: true or false)");
-        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of("controller.url", "http://a/c", "listen", "8866")))
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of("controller.url", "https://a/c", "listen", "8866")))
             .hasMessage("listen: 8866 (expected: HOST:PORT, like 127.0.0.1:8866)");
-        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of("controller.url", "http://a/c",
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of("controller.url", "https://a/c",
             "controller.secretFile", "/no/such/file")))
             .hasMessage("controller.secretFile: /no/such/file (expected: a readable file)");
     }
@@ -92,12 +92,51 @@ class BrokerConfigTest {
         assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of()))
             .hasMessageStartingWith("mode: neither controller.url nor a jwt key is set");
         Path secret = write("0123456789abcdef0123456789abcdef");
-        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of("controller.url", "http://a/c",
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of("controller.url", "https://a/c",
             "jwt.secretFile", secret.toString())))
             .hasMessageStartingWith("mode: both controller.url and a jwt key are set");
         assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of("jwt.secretFile", secret.toString(),
             "jwt.jwksUrl", "https://idp/jwks")))
             .hasMessageStartingWith("jwt: 2 key sources set");
+    }
+
+    @Test
+    void plainHttpToAHostOtherThanLoopbackIsRefusedUnlessAllowed() throws Exception {
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of("controller.url", "http://app.internal/c")))
+            .hasMessage("controller.url: http://app.internal is plain http to a host other than loopback (expected: "
+                + "https, so nobody on the path can forge grants; or set controller.allowInsecureHttp to true if the "
+                + "path is trusted)");
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of("jwt.jwksUrl", "http://10.1.2.3/jwks")))
+            .hasMessageStartingWith("jwt.jwksUrl: http://10.1.2.3 is plain http to a host other than loopback")
+            .hasMessageContaining("swap the keys").hasMessageEndingWith("set jwt.allowInsecureHttp to true if the "
+                + "path is trusted)");
+        // 127.1.2.300 is no address, and a name that merely starts like one is looked up elsewhere.
+        for (String host : List.of("127.1.2.300", "127.0.0.1.example", "localhost.example", "[::2]")) {
+            assertThatThrownBy(() -> load(Optional.empty(), Map.of(), Map.of("controller.url", "http://" + host + "/c")))
+                .as(host).hasMessageStartingWith("controller.url: http://");
+        }
+        for (String host : List.of("127.0.0.1", "127.9.8.7", "localhost", "LOCALHOST", "[::1]")) {
+            assertThat(load(Optional.empty(), Map.of(), Map.of("controller.url", "http://" + host + ":8080/c"))
+                .controller()).as(host).isPresent();
+        }
+        assertThat(load(Optional.empty(), Map.of("EXEC_BROKER_CONTROLLER_ALLOW_INSECURE_HTTP", "true"),
+            Map.of("controller.url", "http://app.internal/c")).controller()).isPresent();
+        assertThat(load(Optional.empty(), Map.of(), Map.of("jwt.jwksUrl", "http://idp/jwks", "jwt.allowInsecureHttp",
+            "true")).jwt()).isPresent();
+        assertThat(load(Optional.empty(), Map.of(), Map.of("controller.url", "https://app.internal/c")).controller())
+            .isPresent();
+    }
+
+    @Test
+    void jwtLifetimeAndKeyAgeHaveBoundedDefaults() throws Exception {
+        BrokerConfig.Jwt jwt = load(Optional.empty(), Map.of(), Map.of("jwt.jwksUrl", "https://idp/jwks")).jwt()
+            .orElseThrow();
+        assertThat(jwt.maxLifetime()).isEqualTo(Duration.ofHours(1));
+        assertThat(jwt.jwksMaxAge()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(load(Optional.empty(), Map.of(), Map.of("jwt.jwksUrl", "https://idp/jwks", "jwt.maxLifetimeSeconds",
+            "600", "jwt.jwksMaxAgeSeconds", "60")).jwt().orElseThrow())
+            .satisfies(j -> assertThat(j.maxLifetime()).isEqualTo(Duration.ofMinutes(10)))
+            .satisfies(j -> assertThat(j.jwksMaxAge()).isEqualTo(Duration.ofMinutes(1)));
     }
 
     @Test
