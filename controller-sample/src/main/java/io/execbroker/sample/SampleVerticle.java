@@ -15,6 +15,8 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.sstore.LocalSessionStore;
+import io.vertx.ext.web.sstore.SessionStore;
 
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -38,6 +40,7 @@ public final class SampleVerticle extends VerticleBase {
     private final SecureRandom random = new SecureRandom();
     private WorkerExecutor passwordWorker;
     private WorkerExecutor jdbcWorker;
+    private SessionStore sessionStore;
     private DataSource dataSource;
     private HttpServer server;
 
@@ -50,6 +53,7 @@ public final class SampleVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         passwordWorker = vertx.createSharedWorkerExecutor("sample-password", PASSWORD_THREADS);
+        sessionStore = LocalSessionStore.create(vertx);
         Future<SampleRouter.Parts> parts = config.jwt().isPresent() ? jwtParts(config.jwt().get()) : storedParts();
         return parts.compose(p -> {
             HttpServerOptions options = new HttpServerOptions().setHost(config.host()).setPort(config.port());
@@ -85,7 +89,7 @@ public final class SampleVerticle extends VerticleBase {
 
     private SampleRouter.Parts parts(TokenIssuer issuer, Optional<JdbcTokenStore> store, Optional<RsaSigningKey> key) {
         return new SampleRouter.Parts(users, issuer, store, config.brokerSecret(), key, passwordWorker,
-            config.brokerUrl(), config.cookieSecure(), clock);
+            sessionStore, config.brokerUrl(), config.cookieSecure(), clock);
     }
 
     /** Returns the port the server listens on; valid after start. */
@@ -98,6 +102,7 @@ public final class SampleVerticle extends VerticleBase {
         Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
         return closed.eventually(() -> {
             passwordWorker.close();
+            sessionStore.close();
             if (jdbcWorker != null) {
                 jdbcWorker.close();
             }

@@ -117,6 +117,28 @@ class LoginAndTokensTest {
     }
 
     @Test
+    void refusesALoginWithTheCsrfTokenOfAnotherBrowserWith403() {
+        WebClientSession attacker = app.browser();
+        WebClientSession victim = app.browser();
+        String attackersToken = csrf(attacker);
+        csrf(victim);
+
+        HttpResponse<Buffer> response = await(victim.post("/login").putHeader("X-CSRF-Token", attackersToken)
+            .sendJsonObject(new JsonObject().put("username", "alice").put("password", ALICE_PASSWORD)));
+
+        assertThat(response.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void givesTheLoginCsrfTokenInAStrictHttpOnlyCookie() {
+        HttpResponse<Buffer> me = await(app.browser().get("/api/me").send());
+
+        assertThat(me.cookies()).singleElement().satisfies(cookie -> assertThat(cookie)
+            .startsWith("sample.csrf=" + me.bodyAsJsonObject().getString("csrfToken") + ";")
+            .containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict").contains("Path=/"));
+    }
+
+    @Test
     void refusesATokenRequestWithoutOrWithAWrongCsrfTokenWith403() {
         WebClientSession browser = app.browser();
         signIn(browser, "alice", ALICE_PASSWORD);

@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * {@code POST /login}: checks the password on the password worker pool (PBKDF2 is slow on purpose), then puts the
- * user in a session with a new id and a new CSRF token. A wrong password and an unknown user get the same 401.
+ * user in a session with a new id and a new CSRF token. This is the only place a session is made. A wrong password
+ * and an unknown user get the same 401.
  */
 final class LoginHandler implements Handler<RoutingContext> {
     static final String REFUSED = "wrong username or password";
@@ -47,7 +48,7 @@ final class LoginHandler implements Handler<RoutingContext> {
                 }
                 Session session = ctx.session().regenerateId();
                 session.put(SessionKeys.USER, account.get().name());
-                ctx.json(new JsonObject().put("user", account.get().name()).put("csrfToken", csrf.renew(session)));
+                ctx.json(new JsonObject().put("user", account.get().name()).put("csrfToken", csrf.renew(ctx, session)));
             });
     }
 

@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * {@code GET /api/me}: {@code {user, grants, csrfToken, brokerUrl}}. Before login {@code user} is null and
- * {@code grants} empty, and the page still gets the CSRF token it needs to post the login form.
+ * {@code grants} empty, and the page still gets the CSRF token it needs to post the login form (in a cookie, not a
+ * session: see {@link CsrfHandler}).
  */
 final class MeHandler implements Handler<RoutingContext> {
     private final Users users;
@@ -35,13 +36,12 @@ final class MeHandler implements Handler<RoutingContext> {
         ctx.json(new JsonObject()
             .put("user", account.map(UserAccount::name).orElse(null))
             .put("grants", grants)
-            .put("csrfToken", csrf.tokenFor(ctx.session()))
+            .put("csrfToken", csrf.tokenFor(ctx))
             .put("brokerUrl", brokerUrl.toString()));
     }
 
-    /** Returns the session's user, if signed in and still in the users file. */
+    /** Returns the session's user, if signed in and still in the users file. Never creates a session. */
     static Optional<UserAccount> signedIn(RoutingContext ctx, Users users) {
-        String name = ctx.session() == null ? null : ctx.session().get(SessionKeys.USER);
-        return name == null ? Optional.empty() : users.find(name);
+        return SignedInSession.user(ctx).flatMap(users::find);
     }
 }

@@ -12,7 +12,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import io.vertx.ext.web.sstore.LocalSessionStore;
+import io.vertx.ext.web.sstore.SessionStore;
 
 import java.net.URI;
 import java.security.SecureRandom;
@@ -21,7 +21,8 @@ import java.util.Optional;
 
 /**
  * The app's routes. Machine endpoints ({@code /controller}, {@code /.well-known/jwks.json}) come first and get no
- * session; everything else has a session cookie (HttpOnly, SameSite=Strict, Secure with TLS) and CSRF on POSTs.
+ * session; everything else may have one, made only by a successful login (cookie HttpOnly, SameSite=Strict, Secure
+ * with TLS), and CSRF on POSTs.
  * Static files come from {@code webroot/} on the class path.
  */
 public final class SampleRouter {
@@ -35,10 +36,11 @@ public final class SampleRouter {
      * @param tokenStore set in token mode: enables {@code /controller}
      * @param brokerSecret set in token mode
      * @param signingKey set in JWT mode: enables the JWKS
+     * @param sessionStore where signed-in sessions live (the router stores no other)
      */
     public record Parts(Users users, TokenIssuer issuer, Optional<JdbcTokenStore> tokenStore,
                         Optional<String> brokerSecret, Optional<RsaSigningKey> signingKey, WorkerExecutor passwordWorker,
-                        URI brokerUrl, boolean secureCookie, Clock clock) {
+                        SessionStore sessionStore, URI brokerUrl, boolean secureCookie, Clock clock) {
     }
 
     private SampleRouter() {
@@ -54,8 +56,11 @@ public final class SampleRouter {
             .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "max-age=300")
             .end(key.jwksJson())));
 
-        CsrfHandler csrf = new CsrfHandler(new SecureRandom());
-        router.route().handler(SessionHandler.create(LocalSessionStore.create(vertx))
+        CsrfHandler csrf = new CsrfHandler(new SecureRandom(), parts.secureCookie());
+        // Lazy, over a store that keeps signed-in sessions only: an anonymous request stores nothing and gets no
+        // session cookie, so visitors cannot fill the server's memory.
+        router.route().handler(SessionHandler.create(new SignedInSessionStore(parts.sessionStore()))
+            .setLazySession(true)
             .setSessionCookieName(SESSION_COOKIE)
             .setCookieHttpOnlyFlag(true)
             .setCookieSameSite(CookieSameSite.STRICT)
