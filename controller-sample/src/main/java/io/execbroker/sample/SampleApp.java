@@ -2,6 +2,7 @@ package io.execbroker.sample;
 
 import io.execbroker.sample.auth.Users;
 import io.execbroker.sample.config.Durations;
+import io.execbroker.sample.config.LoginLimits;
 import io.execbroker.sample.config.SampleConfig;
 import io.execbroker.sample.config.UsersFile;
 import io.vertx.core.Vertx;
@@ -67,6 +68,28 @@ public final class SampleApp implements Callable<Integer> {
     @Option(names = "--secure-cookie", description = "Secure session cookie without --tls-* (TLS ends at a proxy)")
     boolean secureCookie;
 
+    @Option(names = "--login-attempts-per-address", defaultValue = "10",
+        description = "login attempts per client address per --login-address-period (default: ${DEFAULT-VALUE})")
+    int loginAttemptsPerAddress;
+
+    @Option(names = "--login-address-period", defaultValue = "1m", description = "(default: ${DEFAULT-VALUE})")
+    String loginAddressPeriod;
+
+    @Option(names = "--login-failures-per-user", defaultValue = "5",
+        description = "failed logins per user name per --login-user-period (default: ${DEFAULT-VALUE})")
+    int loginFailuresPerUser;
+
+    @Option(names = "--login-user-period", defaultValue = "15m", description = "(default: ${DEFAULT-VALUE})")
+    String loginUserPeriod;
+
+    @Option(names = "--login-tracked-keys", defaultValue = "10000",
+        description = "most addresses and user names the login limits remember (default: ${DEFAULT-VALUE})")
+    int loginTrackedKeys;
+
+    @Option(names = "--password-queue", defaultValue = "16",
+        description = "most password checks waiting for the hashing pool; past it 503 (default: ${DEFAULT-VALUE})")
+    int passwordQueue;
+
     public static void main(String[] args) {
         int code = new CommandLine(new SampleApp())
             .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -115,8 +138,10 @@ public final class SampleApp implements Callable<Integer> {
         Optional<SampleConfig.TlsFiles> tls = tlsCert == null ? Optional.empty()
             : Optional.of(new SampleConfig.TlsFiles(tlsCert, tlsKey));
         Duration ttl = Durations.parse(tokenTtl);
+        LoginLimits login = new LoginLimits(loginAttemptsPerAddress, Durations.parse(loginAddressPeriod),
+            loginFailuresPerUser, Durations.parse(loginUserPeriod), loginTrackedKeys, passwordQueue);
         return new SampleConfig(listen.substring(0, colon), port, url, readSecret(), ttl, brokerUrl, jwtSettings, tls,
-            secureCookie);
+            secureCookie, login);
     }
 
     private Optional<String> readSecret() {

@@ -1,5 +1,6 @@
 package io.execbroker.sample;
 
+import io.execbroker.sample.auth.LoginThrottle;
 import io.execbroker.sample.auth.Users;
 import io.execbroker.sample.config.SampleConfig;
 import io.execbroker.sample.http.SampleRouter;
@@ -89,7 +90,7 @@ public final class SampleVerticle extends VerticleBase {
 
     private SampleRouter.Parts parts(TokenIssuer issuer, Optional<JdbcTokenStore> store, Optional<RsaSigningKey> key) {
         return new SampleRouter.Parts(users, issuer, store, config.brokerSecret(), key, passwordWorker,
-            sessionStore, config.brokerUrl(), config.cookieSecure(), clock);
+            new LoginThrottle(config.login(), clock), sessionStore, config.brokerUrl(), config.cookieSecure(), clock);
     }
 
     /** Returns the port the server listens on; valid after start. */

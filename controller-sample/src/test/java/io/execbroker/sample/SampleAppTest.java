@@ -3,6 +3,7 @@ package io.execbroker.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.execbroker.sample.config.LoginLimits;
 import io.execbroker.sample.config.SampleConfig;
 
 import java.io.IOException;
@@ -54,6 +55,27 @@ class SampleAppTest {
 
         assertThatThrownBy(() -> parse("--broker-secret-file", secret.toString()))
             .hasMessage("brokerSecret: 5 chars (expected: >= 16)");
+    }
+
+    @Test
+    void readsTheLoginLimitsWithDefaults() throws IOException {
+        Path secret = Files.writeString(dir.resolve("secret"), "a-long-enough-broker-secret\n");
+
+        SampleConfig defaults = parse("--broker-secret-file", secret.toString());
+        SampleConfig set = parse("--broker-secret-file", secret.toString(), "--login-attempts-per-address", "20",
+            "--login-address-period", "30s", "--login-failures-per-user", "3", "--login-user-period", "1h",
+            "--login-tracked-keys", "500", "--password-queue", "0");
+
+        assertThat(defaults.login()).isEqualTo(LoginLimits.DEFAULTS);
+        assertThat(set.login()).isEqualTo(new LoginLimits(20, Duration.ofSeconds(30), 3, Duration.ofHours(1), 500, 0));
+    }
+
+    @Test
+    void refusesALoginLimitOfZeroNamingIt() throws IOException {
+        Path secret = Files.writeString(dir.resolve("secret"), "a-long-enough-broker-secret\n");
+
+        assertThatThrownBy(() -> parse("--broker-secret-file", secret.toString(), "--login-failures-per-user", "0"))
+            .hasMessage("failuresPerUser: 0 (expected: >= 1)");
     }
 
     private static SampleConfig parse(String... args) {

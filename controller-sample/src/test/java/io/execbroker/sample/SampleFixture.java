@@ -2,6 +2,7 @@ package io.execbroker.sample;
 
 import io.execbroker.sample.auth.PasswordHash;
 import io.execbroker.sample.auth.Users;
+import io.execbroker.sample.config.LoginLimits;
 import io.execbroker.sample.config.SampleConfig;
 import io.execbroker.sample.config.UsersFile;
 import io.vertx.core.Future;
@@ -42,11 +43,15 @@ public final class SampleFixture implements AutoCloseable {
     final SampleVerticle app;
 
     SampleFixture(Path dataDir, boolean jwtMode) {
+        this(dataDir, jwtMode, LoginLimits.DEFAULTS);
+    }
+
+    SampleFixture(Path dataDir, boolean jwtMode, LoginLimits loginLimits) {
         SampleConfig config = new SampleConfig("127.0.0.1", 0, "jdbc:h2:file:" + dataDir.resolve("tokens"),
             Optional.of(BROKER_SECRET), Duration.ofSeconds(30), URI.create("ws://127.0.0.1:8866/exec"),
             jwtMode ? Optional.of(new SampleConfig.JwtSettings(Optional.empty(), "test-broker", Optional.of("sample")))
                 : Optional.empty(),
-            Optional.empty(), false);
+            Optional.empty(), false, loginLimits);
         app = new SampleVerticle(config, users(), clock);
         await(vertx.deployVerticle(app));
         client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")

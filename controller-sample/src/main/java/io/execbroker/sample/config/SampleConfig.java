@@ -18,9 +18,11 @@ import java.util.Optional;
  * @param jwt set for JWT mode: sign grants instead of storing tokens
  * @param tls certificate and key for HTTPS; also makes the session cookie Secure
  * @param secureCookie mark the session cookie Secure even without TLS here (TLS ends at a proxy)
+ * @param login limits on login attempts and on waiting password checks
  */
 public record SampleConfig(String host, int port, String jdbcUrl, Optional<String> brokerSecret, Duration tokenTtl,
-                           URI brokerUrl, Optional<JwtSettings> jwt, Optional<TlsFiles> tls, boolean secureCookie) {
+                           URI brokerUrl, Optional<JwtSettings> jwt, Optional<TlsFiles> tls, boolean secureCookie,
+                           LoginLimits login) {
     public static final Duration DEFAULT_TOKEN_TTL = Duration.ofSeconds(30);
 
     public SampleConfig {
@@ -34,6 +36,7 @@ public record SampleConfig(String host, int port, String jdbcUrl, Optional<Strin
             throw new IllegalArgumentException("tokenTtl: " + tokenTtl + " (expected: > 0 and <= 1h)");
         }
         Objects.requireNonNull(brokerUrl, "brokerUrl");
+        Objects.requireNonNull(login, "login");
         brokerSecret = brokerSecret == null ? Optional.empty() : brokerSecret;
         jwt = jwt == null ? Optional.empty() : jwt;
         tls = tls == null ? Optional.empty() : tls;

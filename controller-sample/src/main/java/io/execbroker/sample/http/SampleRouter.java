@@ -1,5 +1,6 @@
 package io.execbroker.sample.http;
 
+import io.execbroker.sample.auth.LoginThrottle;
 import io.execbroker.sample.auth.Users;
 import io.execbroker.sample.token.JdbcTokenStore;
 import io.execbroker.sample.token.RsaSigningKey;
@@ -36,11 +37,12 @@ public final class SampleRouter {
      * @param tokenStore set in token mode: enables {@code /controller}
      * @param brokerSecret set in token mode
      * @param signingKey set in JWT mode: enables the JWKS
+     * @param loginThrottle the login limits, asked before each password check
      * @param sessionStore where signed-in sessions live (the router stores no other)
      */
     public record Parts(Users users, TokenIssuer issuer, Optional<JdbcTokenStore> tokenStore,
                         Optional<String> brokerSecret, Optional<RsaSigningKey> signingKey, WorkerExecutor passwordWorker,
-                        SessionStore sessionStore, URI brokerUrl, boolean secureCookie, Clock clock) {
+                        LoginThrottle loginThrottle, SessionStore sessionStore, URI brokerUrl, boolean secureCookie, Clock clock) {
     }
 
     private SampleRouter() {
@@ -67,7 +69,8 @@ public final class SampleRouter {
             .setCookieSecureFlag(parts.secureCookie()));
         router.route().method(HttpMethod.POST).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
             .handler(csrf);
-        router.post("/login").handler(new LoginHandler(parts.users(), parts.passwordWorker(), csrf));
+        router.post("/login").handler(new LoginHandler(parts.users(), parts.passwordWorker(), parts.loginThrottle(),
+            csrf));
         router.post("/logout").handler(new LogoutHandler());
         router.get("/api/me").handler(new MeHandler(parts.users(), csrf, parts.brokerUrl()));
         router.post("/api/tokens").handler(new TokenRequestHandler(parts.users(), parts.issuer(), parts.brokerUrl()));
