@@ -3,6 +3,7 @@ package io.execbroker.sample;
 import io.execbroker.sample.auth.LoginThrottle;
 import io.execbroker.sample.auth.Users;
 import io.execbroker.sample.config.SampleConfig;
+import io.execbroker.sample.http.BoundedWorker;
 import io.execbroker.sample.http.SampleRouter;
 import io.execbroker.sample.token.Databases;
 import io.execbroker.sample.token.JdbcTokenStore;
@@ -31,8 +32,13 @@ import org.slf4j.LoggerFactory;
 /** Wiring only: the token issuer of the configured mode, the routes and the HTTP server. */
 public final class SampleVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(SampleVerticle.class);
-    /** Pool for PBKDF2 checks; small on purpose, so a login flood cannot take every core. */
-    private static final int PASSWORD_THREADS = 2;
+    /**
+     * Pool for PBKDF2 checks; small on purpose, so a login flood cannot take every core (and its queue is bounded by
+     * {@code LoginLimits.maxWaitingChecks}).
+     */
+    static final int PASSWORD_THREADS = 2;
+    /** The name of that pool (a shared one, so tests can fill it). */
+    static final String PASSWORD_POOL = "sample-password";
     private static final long PURGE_PERIOD_MILLIS = 60_000;
 
     private final SampleConfig config;
@@ -53,7 +59,7 @@ public final class SampleVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        passwordWorker = vertx.createSharedWorkerExecutor("sample-password", PASSWORD_THREADS);
+        passwordWorker = vertx.createSharedWorkerExecutor(PASSWORD_POOL, PASSWORD_THREADS);
         sessionStore = LocalSessionStore.create(vertx);
         Future<SampleRouter.Parts> parts = config.jwt().isPresent() ? jwtParts(config.jwt().get()) : storedParts();
         return parts.compose(p -> {
@@ -89,7 +95,9 @@ public final class SampleVerticle extends VerticleBase {
     }
 
     private SampleRouter.Parts parts(TokenIssuer issuer, Optional<JdbcTokenStore> store, Optional<RsaSigningKey> key) {
-        return new SampleRouter.Parts(users, issuer, store, config.brokerSecret(), key, passwordWorker,
+        BoundedWorker passwordChecks = new BoundedWorker(passwordWorker, "password checks", PASSWORD_THREADS,
+            config.login().maxWaitingChecks());
+        return new SampleRouter.Parts(users, issuer, store, config.brokerSecret(), key, passwordChecks,
             new LoginThrottle(config.login(), clock), sessionStore, config.brokerUrl(), config.cookieSecure(), clock);
     }
 

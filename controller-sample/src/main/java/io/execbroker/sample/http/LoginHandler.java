@@ -4,7 +4,6 @@ import io.execbroker.sample.auth.LoginThrottle;
 import io.execbroker.sample.auth.UserAccount;
 import io.execbroker.sample.auth.Users;
 import io.vertx.core.Handler;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
@@ -16,7 +15,8 @@ import java.util.Optional;
 
 /**
  * {@code POST /login}: asks the {@link LoginThrottle} first (429 with {@code Retry-After} past a limit, without
- * hashing), then checks the password on the password worker pool (PBKDF2 is slow on purpose), then puts the user in
+ * hashing), then checks the password on the password worker pool (PBKDF2 is slow on purpose; 503 with
+ * {@code Retry-After} when too many checks already wait there), then puts the user in
  * a session with a new id and a new CSRF token. This is the only place a session is made. A wrong password and an
  * unknown user get the same 401.
  */
@@ -24,11 +24,11 @@ final class LoginHandler implements Handler<RoutingContext> {
     static final String REFUSED = "wrong username or password";
 
     private final Users users;
-    private final WorkerExecutor passwordWorker;
+    private final BoundedWorker passwordWorker;
     private final LoginThrottle throttle;
     private final CsrfHandler csrf;
 
-    LoginHandler(Users users, WorkerExecutor passwordWorker, LoginThrottle throttle, CsrfHandler csrf) {
+    LoginHandler(Users users, BoundedWorker passwordWorker, LoginThrottle throttle, CsrfHandler csrf) {
         this.users = users;
         this.passwordWorker = passwordWorker;
         this.throttle = throttle;
@@ -52,7 +52,7 @@ final class LoginHandler implements Handler<RoutingContext> {
             ctx.fail(new RetryLaterException(429, refusal.get().reason(), refusal.get().retryAfter()));
             return;
         }
-        passwordWorker.executeBlocking(() -> check(credentials), false)
+        passwordWorker.submit(() -> check(credentials))
             .onFailure(ctx::fail)
             .onSuccess(account -> {
                 if (account.isEmpty()) {

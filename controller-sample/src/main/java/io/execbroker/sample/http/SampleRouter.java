@@ -6,7 +6,6 @@ import io.execbroker.sample.token.JdbcTokenStore;
 import io.execbroker.sample.token.RsaSigningKey;
 import io.execbroker.sample.token.TokenIssuer;
 import io.vertx.core.Vertx;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -37,11 +36,12 @@ public final class SampleRouter {
      * @param tokenStore set in token mode: enables {@code /controller}
      * @param brokerSecret set in token mode
      * @param signingKey set in JWT mode: enables the JWKS
+     * @param passwordWorker where password checks run, with a bounded queue
      * @param loginThrottle the login limits, asked before each password check
      * @param sessionStore where signed-in sessions live (the router stores no other)
      */
     public record Parts(Users users, TokenIssuer issuer, Optional<JdbcTokenStore> tokenStore,
-                        Optional<String> brokerSecret, Optional<RsaSigningKey> signingKey, WorkerExecutor passwordWorker,
+                        Optional<String> brokerSecret, Optional<RsaSigningKey> signingKey, BoundedWorker passwordWorker,
                         LoginThrottle loginThrottle, SessionStore sessionStore, URI brokerUrl, boolean secureCookie, Clock clock) {
     }
 
