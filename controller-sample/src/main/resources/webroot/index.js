@@ -76,11 +76,15 @@ function postForm(form, onOk) {
     });
     if (response.ok) {
       onOk();
-    } else {
-      document.getElementById('message').textContent = response.status === 401
-        ? 'Sign-in failed: wrong username or password.'
-        : 'The request failed (HTTP ' + response.status + ').';
+      return;
     }
+    const retryAfter = response.headers.get('Retry-After');
+    const error = (await response.json().catch(() => null))?.error;
+    document.getElementById('message').textContent = response.status === 401
+      ? 'Sign-in failed: wrong username or password.'
+      : retryAfter && error
+        ? 'Sign-in refused: ' + error + '. Try again in ' + retryAfter + ' s.'
+        : 'The request failed (HTTP ' + response.status + ').';
   });
 }
 
