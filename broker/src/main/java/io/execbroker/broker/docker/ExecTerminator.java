@@ -5,25 +5,41 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * Kills the process of an exec whose session ended before it did (DESIGN.md §8). Docker has no exec-kill call and
- * closing the stream does not stop the process, so the broker signals it itself: TERM to the process and all its
- * descendants, a grace period, then KILL to what is left, and finally exec inspect until Docker says it is gone.
- * A process Docker is still starting is waited for, however slow the container runtime, and killed once it runs.
+ * Kills the process of an exec whose session ended before it did, and everything it started (DESIGN.md §8).
+ * Docker has no exec-kill call and closing the stream does not stop the process, so the broker signals it itself:
+ * TERM to the exec's processes, a grace period, then KILL to what is left until none is left, and finally exec
+ * inspect until Docker says the exec is gone. A process Docker is still starting is waited for, however slow the
+ * container runtime, and killed once it runs.
+ *
+ * <p>The exec's processes are tracked in an {@link ExecTree} from a scan of the container's processes (every
+ * {@code /proc} entry whose cgroup names the container) when TERM is sent, again every {@link #TRACK} of the
+ * grace period, and at every round of KILL. Each is known by pid and start time, so a pid used again is never
+ * signalled. Found are:
+ * <ul>
+ *   <li>the root (the pid Docker reports) and its descendants at TERM time, also once they are orphans: a child
+ *       that ignores TERM is killed even though its parent died of TERM and it went to the container's init;
+ *   <li>children they start later, while their parent still lives, and their children;
+ *   <li>processes in the root's session or process group, wherever their parent went: what the command had put in
+ *       the background ({@code sleep 1000 &} under {@code sh -c}, {@code nohup}, a daemon that forks once and
+ *       whose parent exited before the session ended);
+ *   <li>a {@code setsid} child, a new session's leader, when it was a descendant at a scan (TERM time or later).
+ * </ul>
+ * Not found: a process that left the root's session ({@code setsid}) and lost its parent before the TERM scan: a
+ * daemon that double-forks and calls setsid, whose intermediate exited before the session ended. It is an orphan
+ * of the container's init in a session of its own, and nothing that {@code /proc} keeps ties it to this exec
+ * rather than to the container's own processes or another session's exec (they share the cgroup, the init, and
+ * the start times after this exec's start); it runs on. So does a process forked in the instant between a KILL
+ * round's scan and the KILL of its parent, if it is outside the root's session. Only a container per session
+ * contains those.
  *
  * <p>The pid Docker reports is in the Docker host's pid namespace, so the broker must run there (on the host, or
- * with {@code hostPID}). Before signalling, the process's cgroup must name the exec's container, so a recycled
- * pid is never signalled. Thread safe.
+ * with {@code hostPID}); a root it cannot see as a process of the container fails the teardown ("unconfirmed")
+ * unless Docker reports the exec's exit. Thread safe.
  */
 public final class ExecTerminator {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExecTerminator.class);
@@ -42,41 +58,141 @@ public final class ExecTerminator {
      * runtime is slow or stuck). It must be killed when it appears, so this wait is long.
      */
     private static final Duration START_PATIENCE = Duration.ofMinutes(10);
+    /**
+     * The wait between two scans of the container during the grace period: children started in reply to TERM are
+     * known before their parent dies and they become orphans, and a tree that TERM killed ends the grace early.
+     */
+    private static final Duration TRACK = Duration.ofMillis(200);
 
     private final Vertx vertx;
     private final DockerControl control;
     private final WorkerExecutor workers;
+    private final ProcessTable table;
     private final Duration grace;
     private final Duration patience;
     private final Duration startPatience;
 
     public ExecTerminator(Vertx vertx, DockerControl control, WorkerExecutor workers, Duration grace) {
-        this(vertx, control, workers, grace, PATIENCE, START_PATIENCE);
+        this(vertx, control, workers, ProcessTable.system(), grace, PATIENCE, START_PATIENCE);
     }
 
     ExecTerminator(Vertx vertx, DockerControl control, WorkerExecutor workers, Duration grace, Duration patience,
                    Duration startPatience) {
+        this(vertx, control, workers, ProcessTable.system(), grace, patience, startPatience);
+    }
+
+    ExecTerminator(Vertx vertx, DockerControl control, WorkerExecutor workers, ProcessTable table, Duration grace,
+                   Duration patience, Duration startPatience) {
         this.vertx = vertx;
         this.control = control;
         this.workers = workers;
+        this.table = table;
         this.grace = grace;
         this.patience = patience;
         this.startPatience = startPatience;
     }
 
     /**
-     * Kills the process of exec {@code execId}; completes once Docker says it has exited, or once the killed process
-     * is verifiably dead while Docker has yet to record its exit (then with no exit code).
+     * Kills the processes of exec {@code execId}; completes once none is left and Docker says the exec has exited, or
+     * once the killed root is verifiably dead while Docker has yet to record its exit (then with no exit code).
+     * Fails, "unconfirmed", when it cannot say that the processes are gone.
      */
     public Future<ExecState> terminate(String execId) {
         return awaitStart(execId, System.nanoTime(), FIRST_POLL, false).compose(state -> {
             if (state.exited()) {
                 return Future.succeededFuture(state);
             }
-            return signal(state.pid(), state.containerId(), false)
-                .compose(v -> delay(grace))
-                .compose(v -> signal(state.pid(), state.containerId(), true))
-                .compose(v -> awaitExit(execId, state, System.nanoTime(), FIRST_POLL));
+            String container = state.containerId();
+            return workers.executeBlocking(() -> table.inContainer(state.pid(), container), false)
+                .compose(root -> root.isPresent() ? kill(execId, state, ExecTree.of(root.get()))
+                    : awaitUnseen(execId, state, System.nanoTime(), FIRST_POLL));
+        });
+    }
+
+    private Future<ExecState> kill(String execId, ExecState state, ExecTree tree) {
+        String container = state.containerId();
+        long termAt = System.nanoTime();
+        return scan(tree, container, Signal.TERM)
+            .compose(live -> live.isEmpty() ? Future.<Void>succeededFuture() : track(tree, container, termAt))
+            .compose(v -> killUntilGone(execId, tree, container, System.nanoTime(), FIRST_POLL))
+            .compose(v -> awaitExit(execId, state, tree.root(), System.nanoTime(), FIRST_POLL));
+    }
+
+    /** Scans the container during the grace period, so that the tree knows every child before its parent dies. */
+    private Future<Void> track(ExecTree tree, String container, long termAt) {
+        Duration left = grace.minus(Duration.ofNanos(System.nanoTime() - termAt));
+        if (left.isNegative() || left.isZero()) {
+            return Future.succeededFuture();
+        }
+        return delay(left.compareTo(TRACK) < 0 ? left : TRACK)
+            .compose(v -> scan(tree, container, Signal.NONE))
+            .compose(live -> live.isEmpty() ? Future.succeededFuture() : track(tree, container, termAt));
+    }
+
+    /**
+     * Sends KILL to every live process of the tree, scans again after a wait (a child started before its parent's
+     * KILL is found then), and so on until a scan finds none alive; fails if some still live after the patience.
+     */
+    private Future<Void> killUntilGone(String execId, ExecTree tree, String container, long since, Duration wait) {
+        return scan(tree, container, Signal.KILL).compose(live -> {
+            if (live.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            Duration waited = Duration.ofNanos(System.nanoTime() - since);
+            if (waited.compareTo(patience) >= 0) {
+                return Future.failedFuture("exec " + execId + ": " + live.size() + " of its processes still run after"
+                    + " KILL (" + patience.toSeconds() + " s): " + describe(live));
+            }
+            return delay(wait).compose(v -> killUntilGone(execId, tree, container, since, next(wait, waited)));
+        });
+    }
+
+    /** Scans the container for the tree's processes and sends {@code signal} to the live ones; returns them. */
+    private Future<List<ProcStat>> scan(ExecTree tree, String container, Signal signal) {
+        return workers.executeBlocking(() -> {
+            List<ProcStat> live = tree.members(table.container(container)).stream().filter(p -> !p.dead()).toList();
+            if (signal != Signal.NONE) {
+                live.forEach(p -> send(p, signal));
+            }
+            return live;
+        }, false);
+    }
+
+    /**
+     * Sends {@code signal} to {@code target} if its pid still names that process: the start time read now is the
+     * scan's, and {@link ProcessHandle#destroy} checks its own start time again right before {@code kill(2)}.
+     */
+    private void send(ProcStat target, Signal signal) {
+        ProcessHandle process = ProcessHandle.of(target.pid()).orElse(null);
+        if (process == null || !table.stat(target.pid()).map(target::sameProcess).orElse(false)) {
+            return; // gone, or its pid now names a newer process
+        }
+        if (signal == Signal.KILL) {
+            process.destroyForcibly();
+        } else {
+            process.destroy();
+        }
+    }
+
+    /**
+     * The pid Docker reports is not a process of the container in this broker's {@code /proc}: either the process
+     * has just exited (Docker records it soon), or the broker does not see the Docker host's pids and cannot signal
+     * it. Inspects the exec until Docker reports its exit; fails past the {@link #patience}.
+     */
+    private Future<ExecState> awaitUnseen(String execId, ExecState unseen, long since, Duration wait) {
+        return control.inspect(execId).compose(state -> {
+            if (state.exited()) {
+                return Future.succeededFuture(state);
+            }
+            Duration waited = Duration.ofNanos(System.nanoTime() - since);
+            if (waited.compareTo(patience) < 0) {
+                return delay(wait).compose(v -> awaitUnseen(execId, unseen, since, next(wait, waited)));
+            }
+            return workers.executeBlocking(() -> table.stat(unseen.pid()).isPresent(), false)
+                .compose(present -> Future.failedFuture("exec " + execId + " still runs after " + patience.toSeconds()
+                    + " s and its pid " + unseen.pid() + (present ? " is a process of another cgroup" : " is no process")
+                    + " in this broker's /proc (expected: a process of container " + shortId(unseen.containerId())
+                    + "): it cannot be signalled; run the broker in the Docker host's pid namespace"));
         });
     }
 
@@ -108,18 +224,18 @@ public final class ExecTerminator {
 
     /**
      * Inspects the exec until Docker reports its exit. Past {@link #patience} with Docker still saying it runs, the
-     * process {@code killed} itself is looked at: dead (gone, or a zombie its parent has yet to reap) is enough.
+     * killed root process itself is looked at: dead (gone, or a zombie its parent has yet to reap) is enough.
      */
-    private Future<ExecState> awaitExit(String execId, ExecState killed, long since, Duration wait) {
+    private Future<ExecState> awaitExit(String execId, ExecState killed, ProcStat root, long since, Duration wait) {
         return control.inspect(execId).compose(state -> {
             if (state.exited()) {
                 return Future.succeededFuture(state);
             }
             Duration waited = Duration.ofNanos(System.nanoTime() - since);
             if (waited.compareTo(patience) < 0) {
-                return delay(wait).compose(v -> awaitExit(execId, killed, since, next(wait, waited)));
+                return delay(wait).compose(v -> awaitExit(execId, killed, root, since, next(wait, waited)));
             }
-            return workers.executeBlocking(() -> isDead(killed.pid(), killed.containerId()), false).compose(dead -> {
+            return workers.executeBlocking(() -> isDead(root, killed.containerId()), false).compose(dead -> {
                 if (!dead) {
                     return Future.failedFuture("exec " + execId + " still runs after KILL (" + patience.toSeconds()
                         + " s)");
@@ -131,6 +247,28 @@ public final class ExecTerminator {
         });
     }
 
+    /**
+     * Returns true if {@code process} no longer runs as a process of the container: gone, a zombie (dead, its exit not
+     * yet collected by its parent, the container runtime), or its pid now names a newer process.
+     */
+    private boolean isDead(ProcStat process, String containerId) {
+        return table.inContainer(process.pid(), containerId).map(now -> !now.sameProcess(process) || now.dead())
+            .orElse(true);
+    }
+
+    private static String describe(List<ProcStat> processes) {
+        StringBuilder text = new StringBuilder();
+        for (ProcStat p : processes.subList(0, Math.min(10, processes.size()))) {
+            text.append(text.isEmpty() ? "" : ", ").append(p.pid()).append(" (").append(p.comm()).append(", state ")
+                .append(p.state()).append(')');
+        }
+        return processes.size() > 10 ? text + ", ..." : text.toString();
+    }
+
+    private static String shortId(String containerId) {
+        return containerId.substring(0, Math.min(12, containerId.length()));
+    }
+
     /** The wait after {@code wait}: doubled, up to {@link #MAX_POLL}, or {@link #SLOW_POLL} past the patience. */
     private Duration next(Duration wait, Duration waited) {
         if (waited.compareTo(patience) >= 0) {
@@ -140,76 +278,8 @@ public final class ExecTerminator {
         return doubled.compareTo(MAX_POLL) < 0 ? doubled : MAX_POLL;
     }
 
-    /** Sends TERM (or KILL) to {@code pid} and its descendants, if it is still the exec's process. */
-    private Future<Void> signal(long pid, String containerId, boolean kill) {
-        return workers.executeBlocking(() -> {
-            ProcessHandle process = ProcessHandle.of(pid).orElse(null);
-            if (process == null) {
-                return null;
-            }
-            if (!inContainer(pid, containerId)) {
-                LOG.debug("pid {} is not in container {}", pid, containerId);
-                if (!kill) {
-                    throw new IllegalStateException("pid " + pid + " is not visible as a process of container "
-                        + containerId.substring(0, Math.min(12, containerId.length()))
-                        + ": run the broker in the Docker host's pid namespace");
-                }
-                return null;
-            }
-            for (ProcessHandle target : topDown(process)) {
-                if (kill) {
-                    target.destroyForcibly();
-                } else {
-                    target.destroy();
-                }
-            }
-            return null;
-        }, false);
-    }
-
-    /**
-     * Returns {@code root} and its descendants, parents before their children. Signalled in this order, a parent is
-     * gone before its child dies, so a shell cannot start a new child in reply (a child killed first can be replaced
-     * by one no snapshot knows, which the parent's death then leaves running).
-     */
-    static List<ProcessHandle> topDown(ProcessHandle root) {
-        Map<Long, List<ProcessHandle>> children = new HashMap<>();
-        root.descendants().forEach(p -> p.parent()
-            .ifPresent(parent -> children.computeIfAbsent(parent.pid(), k -> new ArrayList<>()).add(p)));
-        List<ProcessHandle> order = new ArrayList<>();
-        order.add(root);
-        for (int i = 0; i < order.size(); i++) {
-            order.addAll(children.getOrDefault(order.get(i).pid(), List.of()));
-        }
-        return order;
-    }
-
-    /**
-     * Returns true if {@code pid} no longer runs as a process of the container: gone, a zombie (dead, its exit not yet
-     * collected by its parent, the container runtime), or a recycled pid in another cgroup.
-     */
-    static boolean isDead(long pid, String containerId) {
-        if (ProcessHandle.of(pid).isEmpty() || !inContainer(pid, containerId)) {
-            return true;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // pid (comm) state ...: comm may hold spaces and parentheses, so the state follows the last ')'.
-            int end = stat.lastIndexOf(')');
-            char state = end > 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
-            return state == 'Z' || state == 'X';
-        } catch (IOException e) {
-            return true; // the /proc entry went away: the process is gone
-        }
-    }
-
-    private static boolean inContainer(long pid, String containerId) {
-        try {
-            return Files.readString(Path.of("/proc", Long.toString(pid), "cgroup")).contains(containerId);
-        } catch (IOException e) {
-            return false;
-        }
-    }
+    /** What a scan sends to the live processes it finds. */
+    private enum Signal { NONE, TERM, KILL }
 
     private Future<Void> delay(Duration duration) {
         Promise<Void> promise = Promise.promise();
