@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
 import io.execbroker.broker.config.SessionLimits;
 import io.execbroker.broker.testing.BrokerHarness;
 import io.execbroker.broker.testing.ContainerProcesses;
@@ -216,5 +218,88 @@ class ExecSessionIT {
         assertThat(client.closed().orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(CloseCodes.PROTOCOL_ERROR);
         assertThat(client.errors()).containsExactly("empty message (expected: a type byte)");
         await().atMost(Duration.ofSeconds(5)).until(() -> !ContainerProcesses.running(broker.docker(), "sleep " + duration));
+    }
+
+    @Test
+    void childrenThatIgnoreTermDieWithTheParentThatTermKilled() {
+        String child = ContainerProcesses.uniqueSleep();
+        String parent = ContainerProcesses.uniqueSleep();
+        // TERM kills the shell; its subshell ignores TERM and goes to the container's init, out of the shell's tree.
+        ExecClient client = broker.exec("sh", "-c", "(trap '' TERM; sleep " + child + ") & sleep " + parent);
+
+        assertLeavesNothingBehind(client, child, parent);
+    }
+
+    @Test
+    void aSetsidChildThatIgnoresTermDiesWithTheParentThatTermKilled() {
+        String child = ContainerProcesses.uniqueSleep();
+        String parent = ContainerProcesses.uniqueSleep();
+        // The child leaves the exec's session and group before the session ends: only its ancestry ties it to it.
+        ExecClient client = broker.exec("sh", "-c", "(trap '' TERM; exec setsid sleep " + child + ") & sleep "
+            + parent);
+
+        assertLeavesNothingBehind(client, child, parent);
+    }
+
+    @Test
+    void aBackgroundProcessWhoseParentExitedLongBeforeIsKilled() {
+        String daemon = ContainerProcesses.uniqueSleep();
+        String parent = ContainerProcesses.uniqueSleep();
+        // The subshell starts it in the background and exits, as nohup or a daemon that forks once would: an orphan
+        // of the init, in the exec's session. (The test image's busybox has no nohup.)
+        ExecClient client = broker.exec("sh", "-c", "(trap '' TERM; sleep " + daemon + " >/dev/null 2>&1 &);"
+            + " sleep " + parent);
+        client.started().orTimeout(30, TimeUnit.SECONDS).join();
+        await("the daemon's parent exited").atMost(Duration.ofSeconds(10)).until(() -> ContainerProcesses
+            .mentioning(broker.docker(), daemon).stream().anyMatch(p -> p.args().startsWith("sleep") && p.ppid() == 1));
+
+        assertLeavesNothingBehind(client, daemon, parent);
+    }
+
+    @Test
+    void teardownLeavesTheContainersOtherProcessesAlone() {
+        String other = ContainerProcesses.uniqueSleep();
+        String child = ContainerProcesses.uniqueSleep();
+        String parent = ContainerProcesses.uniqueSleep();
+        // Another exec of the same container, started outside the broker: same cgroup, same init, later start.
+        ExecClient client = broker.exec("sh", "-c", "(trap '' TERM; sleep " + child + ") & sleep " + parent);
+        client.started().orTimeout(30, TimeUnit.SECONDS).join();
+        String otherExec = broker.docker().execCreateCmd("servertest").withCmd("sh", "-c", "trap '' TERM; sleep "
+            + other + "; :").exec().getId();
+        startDetached(otherExec);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ContainerProcesses.running(broker.docker(), "sleep " + other));
+        try {
+            assertLeavesNothingBehind(client, child, parent);
+
+            assertThat(ContainerProcesses.running(broker.docker(), "sleep " + other)).as("the other exec").isTrue();
+            assertThat(ContainerProcesses.running(broker.docker(), "/bin/sleep 2147483647")).as("the container's main"
+                + " process").isTrue();
+        } finally {
+            ContainerProcesses.mentioning(broker.docker(), other)
+                .forEach(p -> ContainerProcesses.kill(broker.docker(), p.pid()));
+        }
+    }
+
+    /** Waits until every tagged process runs, drops the client, and waits until nothing tagged is left. */
+    private static void assertLeavesNothingBehind(ExecClient client, String... tags) {
+        client.started().orTimeout(30, TimeUnit.SECONDS).join();
+        for (String tag : tags) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> ContainerProcesses.running(broker.docker(), "sleep " + tag));
+        }
+        client.abort();
+        for (String tag : tags) {
+            await("nothing mentioning " + tag + " left").atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> assertThat(ContainerProcesses.mentioning(broker.docker(), tag)).isEmpty());
+        }
+    }
+
+    private static void startDetached(String execId) {
+        try {
+            broker.docker().execStartCmd(execId).withDetach(true).exec(new ResultCallback.Adapter<Frame>())
+                .awaitCompletion(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -6,9 +6,10 @@ import com.github.dockerjava.api.model.Frame;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Reads the fixture container's process list through a direct Docker exec of {@code ps}. */
+/** Reads (and kills) the fixture container's processes through direct Docker execs of {@code ps} (and {@code kill}). */
 public final class ContainerProcesses {
     private ContainerProcesses() {
     }
@@ -28,8 +29,45 @@ public final class ContainerProcesses {
 
     /** Returns the output of {@code ps -o pid,args} in {@code container}. */
     public static String list(DockerClient docker, String container) {
+        return ps(docker, container, "pid,args");
+    }
+
+    /**
+     * Returns the processes of the fixture container whose command line mentions {@code tag}, like a {@code sleep}
+     * duration from {@link #uniqueSleep()}, each as {@code pid ppid args}: the process itself, and any shell whose
+     * script names it.
+     */
+    public static List<Row> mentioning(DockerClient docker, String tag) {
+        return ps(docker, DockerFixture.CONTAINER, "pid,ppid,args").lines().skip(1).map(Row::parse)
+            .filter(row -> row.args().contains(tag)).toList();
+    }
+
+    /** Sends KILL to {@code pid} of the fixture container (its pid inside the container), with the shell's kill. */
+    public static void kill(DockerClient docker, long pid) {
+        run(docker, DockerFixture.CONTAINER, "sh", "-c", "kill -9 " + pid);
+    }
+
+    /**
+     * One line of {@code ps -o pid,ppid,args}, pids as the container sees them.
+     *
+     * @param pid the process's pid
+     * @param ppid its parent's, 1 when it is an orphan the container's init took over
+     * @param args its command line
+     */
+    public record Row(long pid, long ppid, String args) {
+        static Row parse(String line) {
+            String[] fields = line.strip().split(" +", 3);
+            return new Row(Long.parseLong(fields[0]), Long.parseLong(fields[1]), fields.length > 2 ? fields[2] : "");
+        }
+    }
+
+    private static String ps(DockerClient docker, String container, String format) {
+        return run(docker, container, "ps", "-o", format);
+    }
+
+    private static String run(DockerClient docker, String container, String... argv) {
         try {
-            String id = docker.execCreateCmd(container).withCmd("ps", "-o", "pid,args")
+            String id = docker.execCreateCmd(container).withCmd(argv)
                 .withAttachStdout(true).exec().getId();
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             docker.execStartCmd(id).exec(new ResultCallback.Adapter<Frame>() {
