@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * One line of the audit log: a refused handshake ({@code denied}), a session that started ({@code accepted}), or
- * one that ended ({@code ended}, with exit code, bytes and duration). Tokens are never part of it: a record is
+ * one that ended ({@code ended}, with exit code, bytes and duration, and for a session the broker ended before its
+ * process did, whether its processes are confirmed gone). Tokens are never part of it: a record is
  * built from a grant and the handshake's address, origin and user agent only. Immutable.
  *
  * @param time when it happened
@@ -29,28 +30,35 @@ import java.util.Optional;
  * @param bytesIn stdin bytes from the client
  * @param bytesOut output bytes to the client
  * @param duration how long the session lasted
+ * @param teardown for a session the broker ended before its process did: whether its processes are confirmed gone
  */
 public record AuditRecord(Instant time, String outcome, String sessionId, int status, String reason,
                           Optional<String> rule, String remoteAddress, Optional<String> origin,
                           Optional<ExecGrant> grant, Optional<Integer> exitCode, long bytesIn, long bytesOut,
-                          Duration duration) {
+                          Duration duration, Optional<Teardown> teardown) {
     private static final JsonFactory JSON = new JsonFactory();
 
     public static AuditRecord denied(Instant time, String remoteAddress, Optional<String> origin, int status,
                                      String reason, Optional<String> rule, Optional<ExecGrant> grant) {
         return new AuditRecord(time, "denied", "", status, reason, rule, remoteAddress, origin, grant,
-            Optional.empty(), 0, 0, Duration.ZERO);
+            Optional.empty(), 0, 0, Duration.ZERO, Optional.empty());
     }
 
     public static AuditRecord accepted(Instant time, String sessionId, String remoteAddress, Optional<String> origin,
                                        ExecGrant grant) {
         return new AuditRecord(time, "accepted", sessionId, 101, "upgraded", Optional.empty(), remoteAddress, origin,
-            Optional.of(grant), Optional.empty(), 0, 0, Duration.ZERO);
+            Optional.of(grant), Optional.empty(), 0, 0, Duration.ZERO, Optional.empty());
     }
 
     public AuditRecord ended(Instant at, int closeCode, String how, Optional<Integer> code, long in, long out) {
         return new AuditRecord(at, "ended", sessionId, closeCode, how, Optional.empty(), remoteAddress, origin, grant,
-            code, in, out, Duration.between(time, at));
+            code, in, out, Duration.between(time, at), Optional.empty());
+    }
+
+    /** Returns this record with the outcome of the session's teardown, like {@code "teardown":"unconfirmed"}. */
+    public AuditRecord withTeardown(Teardown outcome) {
+        return new AuditRecord(time, this.outcome, sessionId, status, reason, rule, remoteAddress, origin, grant,
+            exitCode, bytesIn, bytesOut, duration, Optional.of(outcome));
     }
 
     /** Returns the record as one line of JSON, without the newline. */
@@ -82,6 +90,12 @@ public record AuditRecord(Instant time, String outcome, String sessionId, int st
                 g.writeNumberField("bytesIn", bytesIn);
                 g.writeNumberField("bytesOut", bytesOut);
                 g.writeNumberField("durationMs", duration.toMillis());
+            }
+            if (teardown.isPresent()) {
+                g.writeStringField("teardown", teardown.get().confirmed() ? "confirmed" : "unconfirmed");
+                if (teardown.get().reason().isPresent()) {
+                    g.writeStringField("teardownReason", teardown.get().reason().get());
+                }
             }
             g.writeEndObject();
         } catch (IOException e) {

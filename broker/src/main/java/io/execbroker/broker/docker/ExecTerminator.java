@@ -190,9 +190,10 @@ public final class ExecTerminator {
             }
             return workers.executeBlocking(() -> table.stat(unseen.pid()).isPresent(), false)
                 .compose(present -> Future.failedFuture("exec " + execId + " still runs after " + patience.toSeconds()
-                    + " s and its pid " + unseen.pid() + (present ? " is a process of another cgroup" : " is no process")
-                    + " in this broker's /proc (expected: a process of container " + shortId(unseen.containerId())
-                    + "): it cannot be signalled; run the broker in the Docker host's pid namespace"));
+                    + " s and its pid " + unseen.pid() + (present ? " is a process of another cgroup" : " is no"
+                    + " process") + " in this broker's /proc (expected: a process of container "
+                    + shortId(unseen.containerId()) + "): it cannot be signalled; run the broker in the Docker host's"
+                    + " pid namespace"));
         });
     }
 

@@ -2,6 +2,7 @@ package io.execbroker.broker.session;
 
 import io.execbroker.broker.audit.AuditLog;
 import io.execbroker.broker.audit.AuditRecord;
+import io.execbroker.broker.audit.Teardown;
 import io.execbroker.broker.config.SessionLimits;
 import io.execbroker.broker.docker.DockerErrors;
 import io.execbroker.broker.docker.ExecHandle;
@@ -309,7 +310,12 @@ public final class ExecSession {
     }
 
     private void recordEnd(int code, String reason, Optional<Integer> exit) {
-        audit.record(accepted.ended(Instant.now(), code, reason, exit, input.bytesIn(), output.bytesOut()));
+        recordEnd(code, reason, exit, Optional.empty());
+    }
+
+    private void recordEnd(int code, String reason, Optional<Integer> exit, Optional<Teardown> teardown) {
+        AuditRecord end = accepted.ended(Instant.now(), code, reason, exit, input.bytesIn(), output.bytesOut());
+        audit.record(teardown.map(end::withTeardown).orElse(end));
     }
 
     /** Ends the session for any reason but the process's own exit: closes, then kills the process (TERM, KILL). */
@@ -330,14 +336,20 @@ public final class ExecSession {
         // A start that failed left nothing running; otherwise kill what runs.
         started.transform(ar -> ar.succeeded() ? ar.result().terminate() : Future.<ExecState>succeededFuture(null))
             .onComplete(ar -> {
-                if (ar.failed()) {
-                    LOG.warn("session teardown failed, the process may still run: {}", ar.cause().getMessage());
-                } else if (ar.result() != null) {
+                if (ar.succeeded() && ar.result() == null) {
+                    recordEnd(code, reason, Optional.empty(), Optional.empty());
+                } else if (ar.succeeded()) {
                     LOG.debug("process gone after teardown, exit code {}", ar.result().exitCode());
+                    Optional<Integer> exit = ar.result().exitCode().isPresent()
+                        ? Optional.of((int) ar.result().exitCode().getAsLong()) : Optional.empty();
+                    recordEnd(code, reason, exit, Optional.of(Teardown.CONFIRMED));
+                } else {
+                    // The slot is freed all the same (a stuck process must not take it for ever), but not silently.
+                    String why = DockerErrors.describe(ar.cause());
+                    LOG.error("session {} ended, but its processes may still run in container {}: {}",
+                        handle == null ? "-" : handle.execId(), grant.container(), why);
+                    recordEnd(code, reason, Optional.empty(), Optional.of(Teardown.unconfirmed(why)));
                 }
-                Optional<Integer> exit = ar.succeeded() && ar.result() != null && ar.result().exitCode().isPresent()
-                    ? Optional.of((int) ar.result().exitCode().getAsLong()) : Optional.empty();
-                recordEnd(code, reason, exit);
                 ended.tryComplete();
             });
     }

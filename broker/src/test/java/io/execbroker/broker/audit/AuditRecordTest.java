@@ -37,6 +37,19 @@ class AuditRecordTest {
     }
 
     @Test
+    void endedRecordSaysWhetherTheTeardownWasConfirmed() {
+        AuditRecord ended = AuditRecord.accepted(T0, "s-1", "127.0.0.1", Optional.empty(), GRANT)
+            .ended(T0.plusSeconds(31), 1000, "client closed", Optional.empty(), 0, 0);
+
+        assertThat(ended.toJson()).doesNotContain("teardown");
+        assertThat(ended.withTeardown(Teardown.CONFIRMED).toJson())
+            .endsWith("\"durationMs\":31000,\"teardown\":\"confirmed\"}");
+        assertThat(ended.withTeardown(Teardown.unconfirmed("pid 42 is no process in this broker's /proc")).toJson())
+            .endsWith("\"durationMs\":31000,\"teardown\":\"unconfirmed\","
+                + "\"teardownReason\":\"pid 42 is no process in this broker's /proc\"}");
+    }
+
+    @Test
     void environmentValuesNeverReachTheLog() {
         assertThat(AuditRecord.accepted(T0, "s-1", "127.0.0.1", Optional.empty(), GRANT).toJson()).doesNotContain("s3cr3t");
     }

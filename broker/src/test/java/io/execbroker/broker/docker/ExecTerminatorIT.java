@@ -1,6 +1,7 @@
 package io.execbroker.broker.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
@@ -13,16 +14,19 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Teardown against a container runtime that stalls, on the real engine: the containerd shim of a container of this
@@ -35,6 +39,7 @@ class ExecTerminatorIT {
 
     private static DockerClient docker;
     private static Vertx vertx;
+    private static WorkerExecutor workers;
     private static DockerControl control;
     private static ExecTerminator terminator;
     private static String container;
@@ -44,7 +49,7 @@ class ExecTerminatorIT {
     static void startContainer() {
         docker = DockerFixture.connect();
         vertx = Vertx.vertx();
-        WorkerExecutor workers = vertx.createSharedWorkerExecutor("terminator-it", 4);
+        workers = vertx.createSharedWorkerExecutor("terminator-it", 4);
         control = new DockerControl(docker, workers);
         terminator = new ExecTerminator(vertx, control, workers, GRACE, PATIENCE, Duration.ofMinutes(1));
         container = docker.createContainerCmd(DockerFixture.IMAGE)
@@ -118,6 +123,26 @@ class ExecTerminatorIT {
         await("Docker records the exit once the shim runs again").atMost(Duration.ofSeconds(30))
             .until(() -> inspect(execId).exited());
         assertThat(ContainerProcesses.running(docker, container, sleep)).isFalse();
+    }
+
+    @Test
+    void aProcessTheBrokerCannotSeeIsAnUnconfirmedTeardownNotAKill(@TempDir Path emptyProc) throws Exception {
+        // A /proc with no processes in it: what a broker outside the Docker host's pid namespace sees of its pids.
+        ExecTerminator blind = new ExecTerminator(vertx, control, workers, new ProcessTable(emptyProc), GRACE, PATIENCE,
+            Duration.ofMinutes(1));
+        String sleep = "sleep " + ContainerProcesses.uniqueSleep();
+        String execId = createExec(sleep);
+        startDetached(execId);
+        ExecState running = await().atMost(Duration.ofSeconds(30)).until(() -> inspect(execId), s -> s.pid() > 0);
+        try {
+            assertThatThrownBy(() -> blind.terminate(execId).toCompletionStage().toCompletableFuture()
+                .get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause().hasMessage("exec " + execId + " still runs after 1 s and its pid " + running.pid() + " is no process"
+                    + " in this broker's /proc (expected: a process of container " + container.substring(0, 12)
+                    + "): it cannot be signalled; run the broker in the Docker host's pid namespace");
+            assertThat(ContainerProcesses.running(docker, container, sleep)).isTrue();
+        } finally {
+            terminator.terminate(execId).await(30, TimeUnit.SECONDS);
+        }
     }
 
     private static String createExec(String commandLine) {
