@@ -11,6 +11,8 @@ import io.execbroker.broker.docker.DockerControl;
 import io.execbroker.broker.docker.DockerEndpoint;
 import io.execbroker.broker.docker.DockerExecLauncher;
 import io.execbroker.broker.docker.ExecTerminator;
+import io.execbroker.broker.docker.HostPidCheck;
+import io.execbroker.broker.docker.ProcessTable;
 import io.execbroker.broker.http.ExecHandshakeHandler;
 import io.execbroker.broker.policy.DockerContainerLookup;
 import io.execbroker.broker.policy.ExecPolicy;
@@ -79,6 +81,8 @@ public final class Broker {
             dockerConfig.getSSLConfig() instanceof LocalDirectorySSLConfig tls ? Path.of(tls.getDockerCertPath()) : null);
         NetClient streams = vertx.createNetClient(endpoint.clientOptions());
         ExecTerminator terminator = new ExecTerminator(vertx, control, workers, settings.limits().killGrace());
+        // Teardown needs the Docker host's pids: say at once if they cannot be seen (without delaying the start).
+        new HostPidCheck(docker, workers, ProcessTable.system()).run().onComplete(HostPidCheck::log);
         SessionRegistry registry = new SessionRegistry(settings.limits().maxSessions());
 
         ExecPolicy policy = new ExecPolicy(settings.policy(), new DockerContainerLookup(docker, workers));
