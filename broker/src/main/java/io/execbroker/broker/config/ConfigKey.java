@@ -49,7 +49,8 @@ public record ConfigKey(String path, Type type, String defaultValue, String doc)
         new ConfigKey("origins", Type.STRINGS, "", "Browser origins allowed to connect; * allows any."),
         new ConfigKey("queryToken", Type.BOOLEAN, "true", "Accept ?token= (turn off to keep tokens out of URLs)."),
         new ConfigKey("limits.maxSessions", Type.INT, "100",
-            "Sessions at once, each counted until its process is gone; past it 503 before the upgrade."),
+            "Sessions at once, each counted until its process is gone (or its teardown gives up, unconfirmed); past it"
+                + " 503 before the upgrade."),
         new ConfigKey("limits.maxSessionsPerSubject", Type.INT, "10", "Sessions one subject may hold; past it 429."),
         new ConfigKey("limits.handshakesPerSecond", Type.DECIMAL, "10", "Per client IP; past the burst 429."),
         new ConfigKey("limits.handshakeBurst", Type.INT, "20", "Handshakes one IP may make at once."),
