@@ -210,14 +210,18 @@ class ExecSessionIT {
     }
 
     @Test
-    void textMessagesCloseWith1003() {
-        String duration = ContainerProcesses.uniqueSleep();
-        ExecClient client = broker.exec("sleep", duration);
+    void aBadResizeAndAnEmptyMessageGetAnErrorEachAndTheSessionGoesOn() throws IOException {
+        ExecClient client = broker.exec("sh", "-c", "cat; exit 5");
         client.started().orTimeout(30, TimeUnit.SECONDS).join();
+        client.sendRaw(new byte[] {50, 24, 0, 80}); // resize with a 3-byte payload
         client.sendRaw(new byte[0]);
-        assertThat(client.closed().orTimeout(10, TimeUnit.SECONDS).join()).isEqualTo(CloseCodes.PROTOCOL_ERROR);
-        assertThat(client.errors()).containsExactly("empty message (expected: a type byte)");
-        await().atMost(Duration.ofSeconds(5)).until(() -> !ContainerProcesses.running(broker.docker(), "sleep " + duration));
+        client.stdin().write("still echoed\n".getBytes(StandardCharsets.UTF_8));
+        client.stdin().close();
+        assertThat(text(client.stdout().readAllBytes())).isEqualTo("still echoed\n");
+        assertThat(exitCode(client)).isEqualTo(5);
+        assertThat(client.closed().join()).isEqualTo(CloseCodes.NORMAL);
+        assertThat(client.errors()).containsExactly("resize with 3 payload bytes (expected: 4)",
+            "empty message (expected: a type byte)");
     }
 
     @Test

@@ -8,7 +8,12 @@ import io.execbroker.protocol.frame.ProtocolLimits;
 /**
  * Turns v1 messages into frames, checking the type code, the direction and each control frame's payload size.
  * One WebSocket message is one frame, and the WebSocket layer already joins fragments, so the decoder holds no
- * state between calls: every message goes through the same checks, which end in one {@link #violation} exit.
+ * state between calls: every message goes through the same checks, which end in one of two exits.
+ *
+ * <p>Only a message over the size limit is {@link #violation fatal}: the receiver cannot take it, whatever it says.
+ * A bad message inside the limit (empty, an unknown or misdirected type, a control frame whose payload has the
+ * wrong size) is {@link #malformed recoverable}: WebSocket keeps the message boundaries, so the next message is
+ * as well defined as ever, and the receiver answers with an {@code error} and goes on.
  * Immutable and thread safe.
  */
 public final class FrameDecoder {
@@ -37,12 +42,12 @@ public final class FrameDecoder {
     /**
      * Returns the frame in {@code message}.
      *
-     * @throws ProtocolException naming the problem: fatal (with its close code) for an empty, oversized or
-     *     malformed message; recoverable for a type code this side does not accept
+     * @throws ProtocolException naming the problem: fatal (with close code 1009) for an oversized message;
+     *     recoverable for an empty message, a type code this side does not accept, or a payload of the wrong size
      */
     public Frame decode(byte[] message) throws ProtocolException {
         if (message.length == 0) {
-            throw violation(CloseCodes.PROTOCOL_ERROR, "empty message (expected: a type byte)");
+            throw malformed("empty message (expected: a type byte)");
         }
         if (message.length > maxMessageBytes) {
             throw violation(CloseCodes.MESSAGE_TOO_BIG,
@@ -53,16 +58,16 @@ public final class FrameDecoder {
         try {
             type = FrameType.fromCode(code);
         } catch (IllegalArgumentException e) {
-            throw ProtocolException.recoverable(e.getMessage());
+            throw malformed(e.getMessage());
         }
         if (decodesClientFrames ? !type.fromClient() : !type.fromServer()) {
-            throw ProtocolException.recoverable("unexpected frame type from "
+            throw malformed("unexpected frame type from "
                 + (decodesClientFrames ? "client" : "server") + ": " + code + " (" + type + ")");
         }
         int payloadLength = message.length - ProtocolLimits.HEADER_BYTES;
         int expected = expectedPayloadLength(type);
         if (expected >= 0 && payloadLength != expected) {
-            throw violation(CloseCodes.PROTOCOL_ERROR, type.name().toLowerCase() + " with " + payloadLength
+            throw malformed(type.name().toLowerCase() + " with " + payloadLength
                 + " payload bytes (expected: " + expected + ")");
         }
         return Frame.of(type, message, ProtocolLimits.HEADER_BYTES, payloadLength);
@@ -78,7 +83,13 @@ public final class FrameDecoder {
         };
     }
 
+    /** A message the receiver cannot take at all: the session ends with {@code closeCode}. */
     private static ProtocolException violation(int closeCode, String message) {
         return ProtocolException.fatal(closeCode, message);
+    }
+
+    /** A message inside the limit that means nothing: answered with an {@code error}, and the session goes on. */
+    private static ProtocolException malformed(String message) {
+        return ProtocolException.recoverable(message);
     }
 }

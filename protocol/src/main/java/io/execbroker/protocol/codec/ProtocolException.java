@@ -4,8 +4,8 @@ import io.execbroker.protocol.frame.CloseCodes;
 
 /**
  * A message that breaks the v1 protocol. It carries the outcome: the WebSocket close code to use, and whether
- * the session must end ({@link #fatal()}) or may answer with an {@code error} frame and go on, as v1 asks for
- * unknown type codes.
+ * the session must end ({@link #fatal()}, a message over the size limit) or may answer with an {@code error} frame
+ * and go on, as v1 asks for every bad message inside the limit (empty, unknown type, wrong payload size).
  */
 public final class ProtocolException extends Exception {
     private static final long serialVersionUID = 1L;
