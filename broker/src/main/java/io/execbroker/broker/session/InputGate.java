@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves what the client sends (stdin, resize, end) to the process. Before the process runs it keeps them, in
- * order and bounded; afterwards it writes stdin with backpressure: when Docker's stdin backs up it tells the client
- * {@code pause} and stops reading the client's socket, then {@code resume} once it drains. Not thread safe.
+ * order and bounded (of the resizes only the latest); afterwards it writes stdin with backpressure: when Docker's
+ * stdin backs up it tells the client {@code pause} and stops reading the client's socket, then {@code resume} once
+ * it drains. Resizes go through a {@link ResizeCoalescer}: one Docker call at a time. Not thread safe.
  */
 final class InputGate {
     private static final Logger LOG = LoggerFactory.getLogger(InputGate.class);
@@ -25,6 +26,7 @@ final class InputGate {
     private final ServerWebSocket ws;
     private final boolean tty;
     private final PendingInput pending;
+    private final ResizeCoalescer resizes;
     private final Consumer<Frame> send;
     private ExecHandle handle;
     private boolean processGone;
@@ -38,13 +40,19 @@ final class InputGate {
         this.tty = tty;
         this.pending = new PendingInput(pendingStdinBytes);
         this.send = send;
+        this.resizes = new ResizeCoalescer(e -> {
+            if (!processGone) {
+                send.accept(Frame.error("resize failed: " + DockerErrors.describe(e)));
+            }
+        });
     }
 
-    /** The process runs: apply what was kept, then pass input straight through. */
+    /** The process runs: apply the latest size and what was kept, then pass input straight through. */
     void attach(ExecHandle started) {
         handle = started;
         handle.stream().setWriteQueueMaxSize(Math.max(64 * 1024, pending.maxBytes()));
-        pending.drain(this::writeStdin, this::applyResize, this::endStdin);
+        resizes.start(handle::resize);
+        pending.drain(this::writeStdin, this::endStdin);
         updateClientReading();
     }
 
@@ -75,10 +83,8 @@ final class InputGate {
     void onResize(int rows, int cols) {
         if (!tty) {
             send.accept(Frame.error("cannot resize, not a tty instance"));
-        } else if (handle != null) {
-            applyResize(rows, cols);
         } else {
-            pending.addResize(rows, cols);
+            resizes.resize(rows, cols);
         }
     }
 
@@ -109,14 +115,6 @@ final class InputGate {
                 }
             });
         }
-    }
-
-    private void applyResize(int rows, int cols) {
-        handle.resize(rows, cols).onFailure(e -> {
-            if (!processGone) {
-                send.accept(Frame.error("resize failed: " + DockerErrors.describe(e)));
-            }
-        });
     }
 
     /**

@@ -6,25 +6,17 @@ import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
 /**
- * What a client sent before its process started: stdin, resizes and the end of stdin, kept in order and applied
- * once the exec runs. Bounded: past {@code maxBytes} of stdin it reports {@link #full()}, and the session stops
+ * What a client sent before its process started: stdin and the end of stdin, kept in order and applied once the
+ * exec runs (resizes wait in {@link ResizeCoalescer}, which keeps only the latest). Bounded: past {@code maxBytes} of stdin it reports {@link #full()}, and the session stops
  * reading the client's socket until the process starts, so a client that ignores the wait for {@code resume}
  * cannot grow the broker's memory. Not thread safe.
  */
 final class PendingInput {
-    private sealed interface Item permits Stdin, Resize, End { }
+    private sealed interface Item permits Stdin, End { }
 
     private record Stdin(Buffer data) implements Item { }
 
-    private record Resize(int rows, int cols) implements Item { }
-
     private record End() implements Item { }
-
-    /** Applies a resize. */
-    @FunctionalInterface
-    interface ResizeAction {
-        void resize(int rows, int cols);
-    }
 
     private final int maxBytes;
     private final ArrayDeque<Item> items = new ArrayDeque<>();
@@ -48,22 +40,16 @@ final class PendingInput {
         return bytes > maxBytes;
     }
 
-    void addResize(int rows, int cols) {
-        items.add(new Resize(rows, cols));
-    }
-
     void addEnd() {
         items.add(new End());
     }
 
     /** Applies everything kept, in order, and empties the queue. */
-    void drain(Consumer<Buffer> stdin, ResizeAction resize, Runnable end) {
+    void drain(Consumer<Buffer> stdin, Runnable end) {
         Item item;
         while ((item = items.poll()) != null) {
             if (item instanceof Stdin s) {
                 stdin.accept(s.data());
-            } else if (item instanceof Resize r) {
-                resize.resize(r.rows(), r.cols());
             } else {
                 end.run();
             }
