@@ -59,10 +59,12 @@ public final class ExecSession {
     private final FrameDecoder decoder;
     private final InputGate input;
     private final OutputGate output;
+    private final WriteDrain drain;
     private final SessionTimers timers;
     private final Promise<Void> ended = Promise.promise();
 
     private State state = State.CREATING;
+    private boolean repliesBackedUp;
     private Future<ExecHandle> starting;
     private ExecHandle handle;
 
@@ -78,8 +80,9 @@ public final class ExecSession {
         this.audit = audit;
         this.accepted = accepted;
         this.decoder = FrameDecoder.forServer(limits.maxMessageBytes());
+        this.drain = new WriteDrain(ws);
         this.input = new InputGate(ws, grant.tty(), limits.pendingStdinBytes(), this::send);
-        this.output = new OutputGate(ws, limits.outputQueueBytes(), this::confirmStarted, this::touch);
+        this.output = new OutputGate(ws, drain, limits.outputQueueBytes(), this::confirmStarted, this::touch);
         this.timers = new SessionTimers(vertx, ws, limits, grant.limits(), this::teardown);
 
     }
@@ -354,9 +357,23 @@ public final class ExecSession {
             });
     }
 
+    /**
+     * Sends one of the session's own frames. One that fills the write queue stops the reading of the client until
+     * the queue drains: each bad client frame is answered, so a client that never reads its answers would
+     * otherwise grow the queue without bound.
+     */
     private void send(Frame frame) {
-        if (!ws.isClosed()) {
-            ws.writeBinaryMessage(Buffer.buffer(FrameEncoder.encode(frame)));
+        if (ws.isClosed()) {
+            return;
+        }
+        ws.writeBinaryMessage(Buffer.buffer(FrameEncoder.encode(frame)));
+        if (!repliesBackedUp && drain.full()) {
+            repliesBackedUp = true;
+            input.repliesBackedUp(true);
+            drain.once(() -> {
+                repliesBackedUp = false;
+                input.repliesBackedUp(false);
+            });
         }
     }
 }

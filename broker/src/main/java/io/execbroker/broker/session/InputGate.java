@@ -32,6 +32,7 @@ final class InputGate {
     private boolean processGone;
     private boolean stdinEnded;
     private boolean stdinBackedUp;
+    private boolean repliesBackedUp;
     private boolean readingClient = true;
     private long bytesIn;
 
@@ -130,9 +131,21 @@ final class InputGate {
         handle.stream().endStdin().onFailure(e -> LOG.debug("stdin end failed: {}", e.toString()));
     }
 
-    /** Reads the client's socket unless stdin is backed up, or too much waits for the process to start. */
+    /**
+     * The replies to the client (errors, pause, resume) fill its write queue, or no longer do. While they do, the
+     * client is not read: a client that sends bad frames and never reads the answers cannot grow the queue.
+     */
+    void repliesBackedUp(boolean backedUp) {
+        repliesBackedUp = backedUp;
+        updateClientReading();
+    }
+
+    /**
+     * Reads the client's socket unless stdin is backed up, too much waits for the process to start, or the
+     * client does not read the replies.
+     */
     private void updateClientReading() {
-        boolean want = !stdinBackedUp && !pending.full();
+        boolean want = !stdinBackedUp && !pending.full() && !repliesBackedUp;
         if (want != readingClient) {
             readingClient = want;
             if (want) {

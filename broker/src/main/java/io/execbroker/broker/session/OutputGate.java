@@ -32,6 +32,7 @@ final class OutputGate {
     private record Chunk(FrameType type, ByteBuf data) { }
 
     private final ServerWebSocket ws;
+    private final WriteDrain drain;
     private final Runnable confirmStart;
     private final Runnable onTraffic;
     private final List<Chunk> held = new ArrayList<>();
@@ -44,8 +45,10 @@ final class OutputGate {
     private boolean reading = true;
     private long bytesOut;
 
-    OutputGate(ServerWebSocket ws, int outputQueueBytes, Runnable confirmStart, Runnable onTraffic) {
+    OutputGate(ServerWebSocket ws, WriteDrain drain, int outputQueueBytes, Runnable confirmStart,
+               Runnable onTraffic) {
         this.ws = ws;
+        this.drain = drain;
         this.confirmStart = confirmStart;
         this.onTraffic = onTraffic;
         ws.setWriteQueueMaxSize(outputQueueBytes);
@@ -118,10 +121,10 @@ final class OutputGate {
         bytesOut += payloadBytes(chunk);
         chunk.setByte(chunk.readerIndex(), type.codeByte());
         ws.writeBinaryMessage(BufferInternal.buffer(chunk)).onComplete(written -> chunk.release());
-        if (!wsFull && ws.writeQueueFull()) {
+        if (!wsFull && drain.full()) {
             wsFull = true;
             update();
-            ws.drainHandler(v -> {
+            drain.once(() -> {
                 wsFull = false;
                 update();
             });

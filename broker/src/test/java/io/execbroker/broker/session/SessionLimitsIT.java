@@ -9,21 +9,25 @@ import io.execbroker.broker.docker.ExecStream;
 import io.execbroker.broker.testing.BrokerHarness;
 import io.execbroker.broker.testing.ContainerProcesses;
 import io.execbroker.broker.testing.RawHandshake;
+import io.execbroker.broker.testing.RawWebSocket;
 import io.execbroker.protocol.client.ExecClient;
 import io.execbroker.protocol.frame.CloseCodes;
 import io.execbroker.protocol.grant.ExecGrant;
 import io.vertx.core.Promise;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -269,5 +273,47 @@ class SessionLimitsIT {
                 .until(() -> !ContainerProcesses.running(broker.docker(), "head -c " + bytes));
             await().atMost(Duration.ofSeconds(5)).until(() -> broker.broker().sessions().active() == 0);
         }
+    }
+
+    @Test
+    void aClientThatSendsJunkAndNeverReadsTheErrorsIsNoLongerRead() throws Exception {
+        broker = BrokerHarness.start(SessionLimits.DEFAULTS);
+        String duration = ContainerProcesses.uniqueSleep();
+        // 1,024 messages of unknown type 7: each makes the broker queue a 24-byte error for a client that never reads
+        ByteArrayOutputStream batch = new ByteArrayOutputStream();
+        for (int i = 0; i < 1024; i++) {
+            batch.writeBytes(RawWebSocket.clientFrame(RawWebSocket.BINARY, (byte) 7));
+        }
+        byte[] junk = batch.toByteArray();
+        // Far more than the socket buffers and the broker's queues hold; a broker that reads on takes it all.
+        long most = 16L << 20;
+        AtomicLong written = new AtomicLong();
+        try (Socket junkie = new Socket()) {
+            junkie.setReceiveBufferSize(4096);
+            junkie.connect(new InetSocketAddress("127.0.0.1", broker.port()));
+            OutputStream out = junkie.getOutputStream();
+            out.write(RawHandshake.request("/exec?command=sleep&command=" + duration));
+            await().atMost(Duration.ofSeconds(10)).until(() -> ContainerProcesses.running(broker.docker(), "sleep " + duration));
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                try {
+                    while (written.get() < most) {
+                        out.write(junk);
+                        written.addAndGet(junk.length);
+                    }
+                } catch (IOException e) {
+                    // the socket was closed under a blocked write: the end of the test
+                }
+            });
+            // The broker stops reading: the client's writes block, well short of everything.
+            AtomicLong last = new AtomicLong(-1);
+            await().pollInterval(Duration.ofMillis(200)).during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(60))
+                .until(() -> written.get() == last.getAndSet(written.get()));
+            System.out.printf("junk written before the broker stopped reading: %d bytes (%d messages)%n",
+                written.get(), written.get() / 7);
+            assertThat(written.get()).as("bytes of junk the broker took").isLessThan(most);
+            assertThat(writer).isNotDone();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !ContainerProcesses.running(broker.docker(), "sleep " + duration));
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().sessions().active() == 0);
     }
 }
