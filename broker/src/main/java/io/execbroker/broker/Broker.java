@@ -18,7 +18,6 @@ import io.execbroker.broker.policy.DockerContainerLookup;
 import io.execbroker.broker.policy.ExecPolicy;
 import io.execbroker.broker.policy.PolicyRules;
 import io.execbroker.broker.session.SessionRegistry;
-import io.execbroker.protocol.frame.ProtocolLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -95,12 +94,11 @@ public final class Broker {
             registry, audit));
         router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
 
-        int maxMessage = settings.limits().maxMessageBytes();
         HttpServerOptions options = new HttpServerOptions()
             .setHost(settings.host())
             .setPort(settings.port())
-            .setMaxWebSocketMessageSize(maxMessage)
-            .setMaxWebSocketFrameSize(Math.min(maxMessage, ProtocolLimits.DEFAULT_MAX_MESSAGE_BYTES))
+            .setMaxWebSocketMessageSize(settings.limits().maxMessageBytes())
+            .setMaxWebSocketFrameSize(settings.limits().maxFrameBytes())
             .setWebSocketSubProtocols(List.of(SUBPROTOCOL_V1))
             // No permessage-deflate: terminal output is small, bulk output is often already compressed, and
             // deflate would cost more CPU per GiB than the whole broker otherwise spends.

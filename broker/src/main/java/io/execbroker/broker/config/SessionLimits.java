@@ -53,6 +53,15 @@ public record SessionLimits(
         }
     }
 
+    /**
+     * Returns the largest WebSocket frame taken in, the message bound but at most 1 MiB: a frame is held whole
+     * before it is handed on, while a message of many frames (stdin) streams through frame by frame. A frame over
+     * it closes the session with 1009 as soon as its header arrives.
+     */
+    public int maxFrameBytes() {
+        return Math.min(maxMessageBytes, ProtocolLimits.DEFAULT_MAX_MESSAGE_BYTES);
+    }
+
     public SessionLimits withMaxSessions(int value) {
         return new SessionLimits(value, maxMessageBytes, outputQueueBytes, pendingStdinBytes, idleTimeout,
             maxDuration, killGrace, pingInterval);

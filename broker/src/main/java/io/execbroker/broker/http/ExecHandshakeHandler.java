@@ -13,10 +13,12 @@ import io.execbroker.broker.policy.PolicyDecision;
 import io.execbroker.broker.session.ExecSession;
 import io.execbroker.broker.session.SessionRegistry;
 import io.execbroker.protocol.grant.ExecGrant;
+import io.netty.channel.Channel;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -141,6 +143,9 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
             deny(ctx, ip, origin, 429, "too many sessions for this subject", grant, null);
             return;
         }
+        // The socket under the WebSocket, for the session's closes: vertx-web wraps the WebSocket it hands out,
+        // and the wrapper does not show it. Vert.x 5 serves WebSockets over HTTP/1.1 connections only.
+        Channel channel = ((HttpServerConnection) request.connection()).channelHandlerContext().channel();
         request.toWebSocket().onComplete(upgraded -> {
             if (upgraded.failed()) {
                 registry.release();
@@ -151,7 +156,8 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
                 return;
             }
             AuditRecord accepted = AuditRecord.accepted(Instant.now(), UUID.randomUUID().toString(), ip, origin, grant);
-            new ExecSession(vertx, upgraded.result(), resolved, launcher, limits, registry, audit, accepted).start();
+            new ExecSession(vertx, upgraded.result(), channel, resolved, launcher, limits, registry, audit, accepted)
+                .start();
         });
     }
 

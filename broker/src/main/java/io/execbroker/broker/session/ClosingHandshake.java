@@ -1,9 +1,7 @@
 package io.execbroker.broker.session;
 
-import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,8 +9,8 @@ import java.time.Duration;
 /**
  * Closes a session's WebSocket with a close frame, and drops the TCP connection if the closing handshake has not
  * finished within a grace period. A peer that stopped reading never lets the close frame out of the broker's write
- * queue, and Vert.x then waits for it forever: its closing timeout only starts once the frame is written. Dropping
- * the connection needs the Netty context, so this one class reaches into Vert.x's internal API.
+ * queue, and Vert.x then waits for it forever: its closing timeout only starts once the frame is written. The drop
+ * is {@link LingeringClose}'s, which sits in the connection's Netty pipeline.
  */
 final class ClosingHandshake {
     /** The most a close frame's reason may take, in UTF-8 (RFC 6455 §5.5: 125 bytes of payload, 2 for the code). */
@@ -26,25 +24,25 @@ final class ClosingHandshake {
     }
 
     /**
-     * Sends the close frame now, unless a close frame came from the peer (Vert.x has then answered it); closes the
-     * connection after {@code grace} unless the peer did by then.
+     * Sends the close frame now, unless a close frame came from the peer (Vert.x has then answered it); drops the
+     * connection after {@code grace} unless the peer closed it by then.
      */
-    static void close(Vertx vertx, ServerWebSocket ws, int code, String reason, Duration grace) {
+    static void close(Vertx vertx, ServerWebSocket ws, LingeringClose connection, int code, String reason,
+                      Duration grace) {
         if (!ws.isClosed()) {
             ws.close((short) code, fit(reason));
         }
-        if (ws instanceof WebSocketInternal internal && internal.channelHandlerContext().channel().isOpen()) {
-            ChannelHandlerContext context = internal.channelHandlerContext();
+        if (connection.open()) {
             long timer = vertx.setTimer(grace.toMillis(), id -> {
-                if (context.channel().isOpen()) {
-                    // From the Vert.x handler's own context, the close goes to the socket past the handler that
-                    // would wait for the close frame. If that frame was still queued, Vert.x then completes its
-                    // close promise twice and Netty logs it (see the broker's simplelogger.properties).
-                    context.close();
+                if (connection.open()) {
+                    // Past the Vert.x handler, which would wait for the close frame to be written first. If that
+                    // frame was still queued, Vert.x then completes its close promise twice and Netty logs it (see
+                    // the broker's simplelogger.properties).
+                    connection.drop();
                 }
             });
             // A peer that finishes the close in time lets go of the timer, and of this session with it.
-            context.channel().closeFuture().addListener(f -> vertx.cancelTimer(timer));
+            connection.onClosed(() -> vertx.cancelTimer(timer));
         }
     }
 

@@ -15,6 +15,7 @@ import io.execbroker.protocol.frame.CloseCodes;
 import io.execbroker.protocol.frame.Frame;
 import io.execbroker.protocol.frame.FrameType;
 import io.execbroker.protocol.grant.ExecGrant;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -60,6 +61,7 @@ public final class ExecSession {
     private final InputGate input;
     private final OutputGate output;
     private final WriteDrain drain;
+    private final LingeringClose connection;
     private final SessionTimers timers;
     private final Promise<Void> ended = Promise.promise();
 
@@ -68,8 +70,9 @@ public final class ExecSession {
     private Future<ExecHandle> starting;
     private ExecHandle handle;
 
-    public ExecSession(Vertx vertx, ServerWebSocket ws, ExecGrant grant, ExecLauncher launcher, SessionLimits limits,
-                       SessionRegistry registry, AuditLog audit, AuditRecord accepted) {
+    /** {@code socket} is the connection under {@code ws}: the session closes it, lingering when it must. */
+    public ExecSession(Vertx vertx, ServerWebSocket ws, Channel socket, ExecGrant grant, ExecLauncher launcher,
+                       SessionLimits limits, SessionRegistry registry, AuditLog audit, AuditRecord accepted) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.ws = ws;
@@ -81,6 +84,7 @@ public final class ExecSession {
         this.accepted = accepted;
         this.decoder = FrameDecoder.forServer(limits.maxMessageBytes());
         this.drain = new WriteDrain(ws);
+        this.connection = LingeringClose.install(socket);
         this.input = new InputGate(ws, grant.tty(), limits.pendingStdinBytes(), this::send);
         this.output = new OutputGate(ws, drain, limits.outputQueueBytes(), this::confirmStarted, this::touch);
         this.timers = new SessionTimers(vertx, ws, limits, grant.limits(), this::teardown);
@@ -116,7 +120,7 @@ public final class ExecSession {
 
             @Override
             public void tooBig(int maxMessageBytes) {
-                teardown(CloseCodes.MESSAGE_TOO_BIG, "message larger than " + maxMessageBytes + " bytes");
+                tooBigToTake("message larger than " + maxMessageBytes + " bytes");
             }
         }));
         // A close frame from the client ends the session at once, even if our close frame cannot get out to it.
@@ -178,15 +182,30 @@ public final class ExecSession {
     }
 
     /**
-     * A frame over the size limit reaches us as Netty's {@link CorruptedWebSocketFrameException} (1009); a message
-     * of several frames over it is caught by {@link ClientFrames}.
+     * A frame over the size limit reaches us as Netty's {@link CorruptedWebSocketFrameException} (1009) as soon as
+     * its header is read, before its payload is taken in; a message of several frames over it is caught by
+     * {@link ClientFrames}. Any other corrupt frame leaves the stream undefined: 1002.
      */
     private void onWebSocketFailure(Throwable failure) {
-        if (failure instanceof CorruptedWebSocketFrameException corrupt) {
+        if (failure instanceof CorruptedWebSocketFrameException corrupt
+                && corrupt.closeStatus().code() == CloseCodes.MESSAGE_TOO_BIG) {
+            int frameLimit = limits.maxFrameBytes();
+            tooBigToTake((frameLimit == limits.maxMessageBytes() ? "message" : "frame") + " larger than "
+                + frameLimit + " bytes");
+        } else if (failure instanceof CorruptedWebSocketFrameException corrupt) {
             teardown(corrupt.closeStatus().code(), corrupt.getMessage());
         } else {
             teardown(CloseCodes.INTERNAL_ERROR, "connection failed: " + failure.getMessage());
         }
+    }
+
+    /**
+     * Closes with 1009 while the client is most likely still sending the rest of that message: the close lingers,
+     * so that the client reads the close frame and a FIN, not a reset (see {@link LingeringClose}).
+     */
+    private void tooBigToTake(String reason) {
+        connection.arm();
+        teardown(CloseCodes.MESSAGE_TOO_BIG, reason);
     }
 
     private void touch() {
@@ -307,7 +326,7 @@ public final class ExecSession {
     private void close(int code, String reason) {
         state = State.CLOSED;
         timers.cancel();
-        ClosingHandshake.close(vertx, ws, code, reason, ClosingHandshake.GRACE_AFTER_EXIT);
+        ClosingHandshake.close(vertx, ws, connection, code, reason, ClosingHandshake.GRACE_AFTER_EXIT);
         recordEnd(code, reason, Optional.ofNullable(exitCode));
         ended.tryComplete();
     }
@@ -329,7 +348,7 @@ public final class ExecSession {
         LOG.debug("session {} ends in state {}: {} {}", handle == null ? "-" : handle.execId(), state, code, reason);
         state = State.CLOSED;
         timers.cancel();
-        ClosingHandshake.close(vertx, ws, code, reason, ClosingHandshake.GRACE_TEARDOWN);
+        ClosingHandshake.close(vertx, ws, connection, code, reason, ClosingHandshake.GRACE_TEARDOWN);
         if (handle == null && starting == null) {
             recordEnd(code, reason, Optional.empty());
             ended.tryComplete(); // nothing was started: nothing runs

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.internal.http.WebSocketInternal;
 
 import java.io.InputStream;
 import java.net.Socket;
@@ -36,6 +37,11 @@ class ClosingHandshakeTest {
         });
         return server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
             .actualPort();
+    }
+
+    /** The test's server is plain Vert.x: its WebSocket shows its channel. */
+    private static LingeringClose connectionOf(ServerWebSocket ws) {
+        return LingeringClose.install(((WebSocketInternal) ws).channelHandlerContext().channel());
     }
 
     /** Fills the connection to a peer that does not read: the close frame stays behind the queued writes. */
@@ -76,14 +82,14 @@ class ClosingHandshakeTest {
         peer.setSoTimeout(10_000);
         peer.getOutputStream().write(RawHandshake.request("/"));
         ServerWebSocket ws = accepted.get(10, TimeUnit.SECONDS);
-        vertx.runOnContext(v -> ClosingHandshake.close(vertx, ws, code, reason, Duration.ofSeconds(30)));
+        vertx.runOnContext(v -> ClosingHandshake.close(vertx, ws, connectionOf(ws), code, reason, Duration.ofSeconds(30)));
         InputStream in = peer.getInputStream();
         assertThat(readHead(in)).startsWith("HTTP/1.1 101 ");
         return in;
     }
 
     private void closeWithShortGrace(ServerWebSocket ws) throws Exception {
-        vertx.runOnContext(v -> ClosingHandshake.close(vertx, ws, 1000, "done", Duration.ofMillis(200)));
+        vertx.runOnContext(v -> ClosingHandshake.close(vertx, ws, connectionOf(ws), 1000, "done", Duration.ofMillis(200)));
         connectionClosed.get(10, TimeUnit.SECONDS);
         assertThat(ws.isClosed()).isTrue();
     }

@@ -316,4 +316,43 @@ class SessionLimitsIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> !ContainerProcesses.running(broker.docker(), "sleep " + duration));
         await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().sessions().active() == 0);
     }
+
+    @Test
+    void aFrameFarOverTheLimitGetsClose1009AndThenAFinNotAReset() throws Exception {
+        broker = BrokerHarness.start(SessionLimits.DEFAULTS);
+        String duration = ContainerProcesses.uniqueSleep();
+        long size = 64L << 20;
+        try (Socket client = new Socket("127.0.0.1", broker.port())) {
+            client.setSoTimeout(20_000);
+            OutputStream out = client.getOutputStream();
+            InputStream in = client.getInputStream();
+            out.write(RawHandshake.request("/exec?command=sleep&command=" + duration));
+            assertThat(RawWebSocket.readHead(in)).startsWith("HTTP/1.1 101 ");
+            assertThat(RawWebSocket.readFrame(in).payload()).containsExactly(0x64); // resume: the process runs
+            // One 64 MiB stdin frame, written on while the broker answers: the broker has it in its socket.
+            CompletableFuture<Long> writer = CompletableFuture.supplyAsync(() -> {
+                long sent = 0;
+                try {
+                    out.write(RawWebSocket.clientHeader(RawWebSocket.BINARY, size));
+                    byte[] chunk = new byte[64 << 10]; // starts with 0x00: stdin
+                    while (sent < size) {
+                        out.write(chunk);
+                        sent += chunk.length;
+                    }
+                } catch (IOException e) {
+                    // the broker dropped the connection after discarding its share
+                }
+                return sent;
+            });
+            RawWebSocket.ServerFrame close = RawWebSocket.readFrame(in);
+            assertThat(close.closeCode()).isEqualTo(CloseCodes.MESSAGE_TOO_BIG);
+            assertThat(close.closeReason()).isEqualTo("message larger than 1048576 bytes");
+            // A FIN: the read ends. A reset would throw "Connection reset" here instead.
+            assertThat(in.read()).isEqualTo(-1);
+            System.out.printf("oversized frame: %d of %d bytes written when the FIN was read%n",
+                writer.isDone() ? writer.join() : -1, size);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !ContainerProcesses.running(broker.docker(), "sleep " + duration));
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().sessions().active() == 0);
+    }
 }
