@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Session limits on the real engine: each test starts a broker with the one limit it checks made small. */
 class SessionLimitsIT {
@@ -354,5 +356,39 @@ class SessionLimitsIT {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> !ContainerProcesses.running(broker.docker(), "sleep " + duration));
         await().atMost(Duration.ofSeconds(10)).until(() -> broker.broker().sessions().active() == 0);
+    }
+
+    /**
+     * Pins down what PROTOCOL.md says of bytes sent before the 101 (pipelined with the upgrade request): Netty's
+     * HTTP decoder takes them as the start of a next request, and they are lost when the connection switches to
+     * WebSocket; what the client sends once it has the 101 starts the WebSocket stream, intact. The second payload
+     * holds a blank line, which the HTTP decoder would read as the end of a request head.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"hi\n", "GET / HTTP/1.1\r\n\r\n"})
+    void bytesSentBeforeThe101AreDroppedAndTheStreamAfterItIsIntact(String early) throws Exception {
+        broker = BrokerHarness.start(SessionLimits.DEFAULTS);
+        try (Socket client = new Socket("127.0.0.1", broker.port())) {
+            client.setSoTimeout(20_000);
+            ByteArrayOutputStream eager = new ByteArrayOutputStream();
+            eager.writeBytes(RawHandshake.request("/exec?command=head&command=-c&command=3"));
+            eager.writeBytes(RawWebSocket.clientFrame(RawWebSocket.BINARY, stdin(early)));
+            OutputStream out = client.getOutputStream();
+            out.write(eager.toByteArray()); // one write: the frame rides with the request, before the 101
+            InputStream in = client.getInputStream();
+            assertThat(RawWebSocket.readHead(in)).startsWith("HTTP/1.1 101 ");
+            assertThat(RawWebSocket.readFrame(in).payload()).containsExactly(0x64); // resume
+            out.write(RawWebSocket.clientFrame(RawWebSocket.BINARY, stdin("yo\n")));
+            assertThat(RawWebSocket.readFrame(in).payload()).containsExactly(0x01, 'y', 'o', '\n'); // stdout
+            assertThat(RawWebSocket.readFrame(in).payload()).containsExactly(0xc8, 0); // stopped 0
+            assertThat(RawWebSocket.readFrame(in).closeCode()).isEqualTo(CloseCodes.NORMAL);
+        }
+    }
+
+    private static byte[] stdin(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        byte[] message = new byte[bytes.length + 1]; // type 0: stdin
+        System.arraycopy(bytes, 0, message, 1, bytes.length);
+        return message;
     }
 }
