@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * The end of a session's TCP connection, first in its Netty pipeline. It does two things Vert.x does not offer:
  *
  * <p><b>Drop</b> the connection now ({@link #drop}), past Vert.x's own close, which waits for the close frame to
- * be written and so waits forever for a peer that stopped reading.
+ * be written and so waits forever for a peer that stopped reading. (vertx-web wraps the WebSocket it hands out,
+ * and the wrapper shows no channel: the handshake handler finds it on the HTTP connection.)
  *
  * <p><b>Linger</b>, the way HTTP servers close a connection whose client may still be sending: the client gets
  * the close frame and then a FIN, never a TCP reset. A socket closed with unread bytes in its receive buffer
@@ -69,9 +70,12 @@ final class LingeringClose extends ChannelDuplexHandler {
         channel.closeFuture().addListener(f -> action.run());
     }
 
-    /** Closes the connection now, lingering or not. Returns immediately. */
+    /**
+     * Closes the connection now, past Vert.x; if armed, it lingers as any close does (a client that was sending a
+     * message over the limit may still be at it when the grace for its close frame runs out). Returns immediately.
+     */
     void drop() {
-        channel.eventLoop().execute(() -> context.close());
+        channel.eventLoop().execute(() -> close(context, context.newPromise()));
     }
 
     @Override

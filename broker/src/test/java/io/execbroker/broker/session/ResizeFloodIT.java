@@ -8,7 +8,6 @@ import io.execbroker.broker.testing.BrokerHarness;
 import io.execbroker.protocol.client.ExecClient;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
