@@ -30,7 +30,8 @@ import java.util.Optional;
  * @param bytesIn stdin bytes from the client
  * @param bytesOut output bytes to the client
  * @param duration how long the session lasted
- * @param teardown for a session the broker ended before its process did: whether its processes are confirmed gone
+ * @param teardown for a session the broker ended before its process did, or whose process left others running:
+ *     whether its processes are confirmed gone
  */
 public record AuditRecord(Instant time, String outcome, String sessionId, int status, String reason,
                           Optional<String> rule, String remoteAddress, Optional<String> origin,
@@ -95,6 +96,9 @@ public record AuditRecord(Instant time, String outcome, String sessionId, int st
                 g.writeStringField("teardown", teardown.get().confirmed() ? "confirmed" : "unconfirmed");
                 if (teardown.get().reason().isPresent()) {
                     g.writeStringField("teardownReason", teardown.get().reason().get());
+                }
+                if (teardown.get().leftovers() > 0) {
+                    g.writeNumberField("leftoversKilled", teardown.get().leftovers());
                 }
             }
             g.writeEndObject();

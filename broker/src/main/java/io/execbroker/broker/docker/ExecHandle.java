@@ -35,6 +35,11 @@ public final class ExecHandle {
         return control.inspect(execId);
     }
 
+    /** After the process's own exit, kills what it left running in its session; completes with how many. */
+    public Future<Integer> killLeftovers(ExecState exited) {
+        return terminator.killLeftovers(execId, exited);
+    }
+
     /** Closes the stream and kills the process (TERM, grace, KILL); completes once Docker confirms it exited. */
     public Future<ExecState> terminate() {
         stream.close();

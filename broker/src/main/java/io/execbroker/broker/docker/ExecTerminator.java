@@ -109,6 +109,41 @@ public final class ExecTerminator {
         });
     }
 
+    /**
+     * After the exec's own exit, kills what it left running: the processes of the root's session or process group,
+     * like {@code sleep 1000 &} under {@code sh -c} or a job a shell left behind (TERM, the grace period, KILL until
+     * none is left). Completes with how many there were, or fails if some still run after the patience.
+     *
+     * <p>The exited root's pid names its session and group as long as any process is in them: Linux does not give
+     * a pid to a new process while it is still some process's session or group id. So a process of the container
+     * found in that session or group is the exec's, unless all of the exec's left it before this scan and a new
+     * process took the pid and made a session of its own in that instant; the scan runs right after the exit to
+     * keep that instant short. A process that left the session ({@code setsid}) before the exit is not found.
+     *
+     * @param exited the exec as Docker reported its exit: the pid it had, and its container
+     */
+    public Future<Integer> killLeftovers(String execId, ExecState exited) {
+        long rootPid = exited.pid();
+        String container = exited.containerId();
+        if (rootPid <= 0 || container == null) {
+            return Future.succeededFuture(0);
+        }
+        return workers.executeBlocking(() -> table.container(container).stream()
+                .filter(p -> p.pid() != rootPid && !p.dead() && (p.session() == rootPid || p.pgrp() == rootPid))
+                .toList(), false)
+            .compose(found -> {
+                if (found.isEmpty()) {
+                    return Future.succeededFuture(0);
+                }
+                ExecTree tree = ExecTree.leftoversOf(rootPid, found);
+                long termAt = System.nanoTime();
+                return scan(tree, container, Signal.TERM)
+                    .compose(live -> live.isEmpty() ? Future.<Void>succeededFuture() : track(tree, container, termAt))
+                    .compose(v -> killUntilGone(execId, tree, container, System.nanoTime(), FIRST_POLL))
+                    .map(v -> found.size());
+            });
+    }
+
     private Future<ExecState> kill(String execId, ExecState state, ExecTree tree) {
         String container = state.containerId();
         long termAt = System.nanoTime();

@@ -41,6 +41,16 @@ final class ExecTree {
         return new ExecTree(root);
     }
 
+    /**
+     * Returns the tree of an exec whose root has exited, from what the root left in its session or group: the root
+     * stands in as a dead process that no live one can match, and its pid still names the session and the group.
+     */
+    static ExecTree leftoversOf(long rootPid, Collection<ProcStat> leftovers) {
+        ExecTree tree = new ExecTree(new ProcStat(rootPid, "", 'X', 0, rootPid, rootPid, -1));
+        leftovers.forEach(p -> tree.known.put(p.pid(), p));
+        return tree;
+    }
+
     ProcStat root() {
         return root;
     }

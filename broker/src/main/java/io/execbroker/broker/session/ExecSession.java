@@ -312,7 +312,7 @@ public final class ExecSession {
             }
             exitCode = (int) code;
             send(Frame.stopped((int) code));
-            close(CloseCodes.NORMAL, "process exited");
+            close(CloseCodes.NORMAL, "process exited", exec);
         });
     }
 
@@ -322,13 +322,38 @@ public final class ExecSession {
         teardown(CloseCodes.INTERNAL_ERROR, message);
     }
 
-    /** Closes after the process's own exit: nothing to kill. */
+    /** Closes without an exec, like when the broker is stopping before the launch: nothing runs. */
     private void close(int code, String reason) {
         state = State.CLOSED;
         timers.cancel();
         ClosingHandshake.close(vertx, ws, connection, code, reason, ClosingHandshake.GRACE_AFTER_EXIT);
         recordEnd(code, reason, Optional.ofNullable(exitCode));
         ended.tryComplete();
+    }
+
+    /**
+     * Closes after the process's own exit, then kills what it left running in its session (background jobs, a
+     * daemon): nothing the session started outlives it. The slot is held until they are gone.
+     */
+    private void close(int code, String reason, ExecState exited) {
+        state = State.CLOSED;
+        timers.cancel();
+        ClosingHandshake.close(vertx, ws, connection, code, reason, ClosingHandshake.GRACE_AFTER_EXIT);
+        handle.killLeftovers(exited).onComplete((killed, failure) -> {
+            if (failure != null) {
+                String why = DockerErrors.describe(failure);
+                LOG.error("session {} ended, but what its process left running may still run in container {}: {}",
+                    handle.execId(), grant.container(), why);
+                recordEnd(code, reason, Optional.ofNullable(exitCode), Optional.of(Teardown.unconfirmed(why)));
+            } else if (killed > 0) {
+                LOG.info("session {}: its process exited leaving {} running in its session; killed", handle.execId(),
+                    killed);
+                recordEnd(code, reason, Optional.ofNullable(exitCode), Optional.of(Teardown.leftoversKilled(killed)));
+            } else {
+                recordEnd(code, reason, Optional.ofNullable(exitCode));
+            }
+            ended.tryComplete();
+        });
     }
 
     private void recordEnd(int code, String reason, Optional<Integer> exit) {

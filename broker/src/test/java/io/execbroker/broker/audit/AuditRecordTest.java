@@ -47,6 +47,8 @@ class AuditRecordTest {
         assertThat(ended.withTeardown(Teardown.unconfirmed("pid 42 is no process in this broker's /proc")).toJson())
             .endsWith("\"durationMs\":31000,\"teardown\":\"unconfirmed\","
                 + "\"teardownReason\":\"pid 42 is no process in this broker's /proc\"}");
+        assertThat(ended.withTeardown(Teardown.leftoversKilled(2)).toJson())
+            .endsWith("\"durationMs\":31000,\"teardown\":\"confirmed\",\"leftoversKilled\":2}");
     }
 
     @Test

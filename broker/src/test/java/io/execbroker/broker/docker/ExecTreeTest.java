@@ -49,6 +49,18 @@ class ExecTreeTest {
     }
 
     @Test
+    void whatAnExitedRootLeftInItsSessionIsTrackedWithItsChildren() {
+        // `sh -c 'sleep 1000 &'` exited; its sleep went to the init, still in the root's session and group.
+        ProcStat left = new ProcStat(205, "sleep", 'S', 100, 200, 200, 1005);
+        ExecTree tree = ExecTree.leftoversOf(ROOT.pid(), List.of(left));
+        ProcStat child = new ProcStat(206, "sleep", 'S', 205, 206, 206, 1006); // in a session of its own
+
+        assertThat(tree.members(List.of(INIT, MAIN, left, child, OTHER, OTHER_CHILD)))
+            .as("the leftover and its child; never the container's own processes or another exec's")
+            .containsExactly(left, child);
+    }
+
+    @Test
     void backgroundProcessesOfTheRootsSessionAreFoundWithoutTheirParent() {
         ExecTree tree = ExecTree.of(ROOT);
         // `(nohup sleep &)`: its parent, a subshell, exited long before the session ended.

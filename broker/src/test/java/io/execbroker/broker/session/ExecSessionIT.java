@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
@@ -278,6 +279,31 @@ class ExecSessionIT {
             assertThat(ContainerProcesses.running(broker.docker(), "sleep " + other)).as("the other exec").isTrue();
             assertThat(ContainerProcesses.running(broker.docker(), "/bin/sleep 2147483647")).as("the container's main"
                 + " process").isTrue();
+        } finally {
+            ContainerProcesses.mentioning(broker.docker(), other)
+                .forEach(p -> ContainerProcesses.kill(broker.docker(), p.pid()));
+        }
+    }
+
+    @Test
+    void whatACommandLeftRunningWhenItExitedIsKilled() {
+        String job = ContainerProcesses.uniqueSleep();
+        String daemon = ContainerProcesses.uniqueSleep();
+        String other = ContainerProcesses.uniqueSleep();
+        String otherExec = broker.docker().execCreateCmd("servertest").withCmd("sh", "-c", "sleep " + other + "; :")
+            .exec().getId();
+        startDetached(otherExec);
+        try {
+            // A background job, and a daemon whose parent exited: both outlive the command unless the broker acts.
+            ExecClient client = broker.exec("sh", "-c", "trap '' TERM; sleep " + job + " & (trap '' TERM; sleep "
+                + daemon + " >/dev/null 2>&1 &); until ps -o args | grep -q '^sleep " + daemon + "'; do :; done;"
+                + " exit 3");
+            assertThat(exitCode(client)).as("the exit code is the command's own").isEqualTo(3);
+            for (String tag : List.of(job, daemon)) {
+                await("nothing mentioning " + tag + " left").atMost(Duration.ofSeconds(15))
+                    .untilAsserted(() -> assertThat(ContainerProcesses.mentioning(broker.docker(), tag)).isEmpty());
+            }
+            assertThat(ContainerProcesses.running(broker.docker(), "sleep " + other)).as("another exec").isTrue();
         } finally {
             ContainerProcesses.mentioning(broker.docker(), other)
                 .forEach(p -> ContainerProcesses.kill(broker.docker(), p.pid()));
