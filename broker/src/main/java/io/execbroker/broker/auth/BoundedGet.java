@@ -84,9 +84,14 @@ final class BoundedGet {
         Promise<Answer> answer = Promise.promise();
         long timer = vertx.setTimer(millis, id -> answer.tryFail(new TimeoutException("no whole answer within "
             + millis + " ms")));
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(absoluteUri)
-            .setHeaders(headers).setFollowRedirects(false).setConnectTimeout(millis).setIdleTimeout(millis);
-        client.request(options).onComplete((request, failure) -> {
+        Future<HttpClientRequest> requested;
+        try {
+            requested = client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(absoluteUri)
+                .setHeaders(headers).setFollowRedirects(false).setConnectTimeout(millis).setIdleTimeout(millis));
+        } catch (RuntimeException e) {
+            requested = Future.failedFuture(e); // a URI the client cannot use: a failed call, never a thrown one
+        }
+        requested.onComplete((request, failure) -> {
             if (failure != null) {
                 answer.tryFail(failure);
                 return;
