@@ -20,6 +20,11 @@ public final class CloseCodes {
     public static final int MAX_DURATION = 4001;
     /** An operator ended the session. */
     public static final int ENDED_BY_OPERATOR = 4002;
+    /**
+     * An events watcher did not read fast enough: its queue filled. The reason names the last {@code timeNano} it
+     * was sent, so it can reconnect with {@code since=} that value and miss nothing Docker still holds.
+     */
+    public static final int WATCHER_TOO_SLOW = 4003;
 
     private CloseCodes() {
     }

@@ -13,16 +13,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The JSON form of an {@link ExecGrant} (DESIGN.md §5), read strictly: every field has one type, {@code null}
  * means "not set" for optional fields, duplicate keys and trailing data are errors, and unknown fields are
  * ignored so that controllers can add their own. Also reads the ws-subprocess form
  * {@code {"command": "/usr/bin/nano", "args": ["-v"]}}, whose container is the broker's default one.
- * Thread safe.
+ * A grant is for exec (it has {@code command}) or for watching events (it has {@code events} and no
+ * {@code command}), never both: {@link #parse} refuses a watch grant and {@link #parseWatch} an exec grant with a
+ * {@link GrantPurposeException}. Thread safe.
  */
 public final class GrantJson {
     /** Largest grant document, in chars (DoS protection: the tree is built in memory before it is checked). */
@@ -47,9 +51,62 @@ public final class GrantJson {
      * Returns the grant in {@code json}.
      *
      * @param defaultContainer the container for grants that name none (the ws-subprocess form), or null
+     * @throws GrantPurposeException if it is a watch grant (it has {@code events} and no {@code command})
      * @throws InvalidGrantException naming the field that is wrong, or the JSON error and where it is
      */
     public static ExecGrant parse(String json, String defaultContainer) {
+        return fromTree(object(json), defaultContainer);
+    }
+
+    /**
+     * Returns the watch grant in {@code json}, like {@code {"subject":"alice","events":{"containers":["web-*"]}}}.
+     *
+     * @throws GrantPurposeException if it is an exec grant (it has {@code command})
+     * @throws InvalidGrantException naming the field that is wrong, or the JSON error and where it is
+     */
+    public static WatchGrant parseWatch(String json) {
+        JsonNode root = object(json);
+        if (present(root, "command")) {
+            throw new GrantPurposeException("an exec grant does not allow watching events");
+        }
+        JsonNode events = root.get("events");
+        if (events == null || events.isNull()) {
+            throw new InvalidGrantException("events", "missing (expected: an object with containers, labels, types)");
+        }
+        return new WatchGrant(optionalString(root, "subject"), scope(events));
+    }
+
+    /**
+     * Returns the scope in {@code json}, the {@code events} object alone, like {@code {"containers":["web-*"]}}: the
+     * form of a JWT's {@code events} claim. Fields are named as in a grant, like {@code events.types}.
+     *
+     * @throws InvalidGrantException naming the field that is wrong
+     */
+    public static EventScope parseScope(String json) {
+        return scope(object(json));
+    }
+
+    private static EventScope scope(JsonNode events) {
+        if (!events.isObject()) {
+            throw new InvalidGrantException("events", "a " + kind(events) + " (expected: an object)");
+        }
+        JsonNode types = events.get("types");
+        return new EventScope(optionalStrings(events, "containers"), optionalStrings(events, "labels"),
+            types == null || types.isNull() ? Set.of(EventScope.CONTAINER)
+                : new LinkedHashSet<>(strings("events.types", types)));
+    }
+
+    private static List<String> optionalStrings(JsonNode events, String name) {
+        JsonNode value = events.get(name);
+        return value == null || value.isNull() ? List.of() : strings("events." + name, value);
+    }
+
+    private static boolean present(JsonNode root, String field) {
+        JsonNode value = root.get(field);
+        return value != null && !value.isNull();
+    }
+
+    private static JsonNode object(String json) {
         if (json == null || json.isBlank()) {
             throw new InvalidGrantException("", "empty document (expected: a JSON object)");
         }
@@ -68,10 +125,17 @@ public final class GrantJson {
         if (!root.isObject()) {
             throw new InvalidGrantException("", "a JSON " + kind(root) + " (expected: an object)");
         }
-        return fromTree(root, defaultContainer);
+        return root;
     }
 
     private static ExecGrant fromTree(JsonNode root, String defaultContainer) {
+        if (present(root, "events")) {
+            if (!present(root, "command")) {
+                throw new GrantPurposeException("a watch grant does not allow exec");
+            }
+            throw new InvalidGrantException("events", "set together with command (expected: a grant for exec or for"
+                + " watching events, not both)");
+        }
         Optional<String> container = optionalString(root, "container");
         if (container.isEmpty() && defaultContainer == null) {
             throw new InvalidGrantException("container", "missing (expected: a string, as no default container is set)");
