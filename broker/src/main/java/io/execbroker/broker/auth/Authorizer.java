@@ -1,6 +1,7 @@
 package io.execbroker.broker.auth;
 
 import io.execbroker.protocol.grant.ExecGrant;
+import io.execbroker.protocol.grant.WatchGrant;
 import io.vertx.core.Future;
 
 /**
@@ -9,5 +10,14 @@ import io.vertx.core.Future;
  */
 @FunctionalInterface
 public interface Authorizer {
+    /** Decides an exec handshake ({@link HandshakeRequest.Purpose#EXEC}). */
     Future<ExecGrant> authorize(HandshakeRequest request);
+
+    /**
+     * Decides a watch of Docker events ({@link HandshakeRequest.Purpose#EVENTS}). An exec grant never allows a
+     * watch: a token that grants exec only is refused with 403. By default nothing is watched.
+     */
+    default Future<WatchGrant> authorizeWatch(HandshakeRequest request) {
+        return Future.failedFuture(new AuthorizationException(403, "watching events is not granted"));
+    }
 }

@@ -2,7 +2,9 @@ package io.execbroker.broker.auth;
 
 import io.execbroker.protocol.grant.ExecGrant;
 import io.execbroker.protocol.grant.GrantJson;
+import io.execbroker.protocol.grant.GrantPurposeException;
 import io.execbroker.protocol.grant.InvalidGrantException;
+import io.execbroker.protocol.grant.WatchGrant;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -16,13 +18,15 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Asks the web app that issued a token what it grants (controller contract v1, DESIGN.md §5):
- * {@code GET <controller-url>?token=…&command=…&tty=…}. 200 with a valid grant goes on; 401, 403 and 404 are
+ * {@code GET <controller-url>?token=…&command=…&tty=…}, and {@code GET <controller-url>?token=…&purpose=events} for a
+ * watch of Docker events. 200 with a valid grant goes on; 401, 403 and 404 are
  * passed to the client; any other status, a redirect included (never followed: a grant comes from the configured
  * URL or from nowhere), or an invalid body is 502; a call that has not ended by the timeout, however the controller
  * trickles its answer, is 504; a refused connection is 503. The token goes to the controller only, never to a log;
@@ -66,6 +70,17 @@ public final class ControllerAuthorizer implements Authorizer {
 
     @Override
     public Future<ExecGrant> authorize(HandshakeRequest request) {
+        return call(request).compose(body -> parsed(() -> GrantJson.parse(body, settings.defaultContainer())));
+    }
+
+    /** Asks with {@code purpose=events}; the answer must be a watch grant (an exec grant is 403). */
+    @Override
+    public Future<WatchGrant> authorizeWatch(HandshakeRequest request) {
+        return call(request).compose(body -> parsed(() -> GrantJson.parseWatch(body)));
+    }
+
+    /** Returns the body of a 200 answer, or fails with the status to refuse with. */
+    private Future<String> call(HandshakeRequest request) {
         if (request.token().isEmpty()) {
             return Future.failedFuture(new AuthorizationException(401, "no token"));
         }
@@ -75,6 +90,11 @@ public final class ControllerAuthorizer implements Authorizer {
         }
         StringBuilder uri = new StringBuilder(settings.url()).append(settings.url().contains("?") ? '&' : '?');
         query(uri, "token", request.token().get());
+        // An exec handshake sends what it always sent, so existing controllers answer as before; only a watch
+        // says what it is for, and a controller that ignores it answers an exec grant, which is then refused.
+        if (request.purpose() == HandshakeRequest.Purpose.EVENTS) {
+            query(uri.append('&'), "purpose", "events");
+        }
         request.requestedCommand().forEach(arg -> query(uri.append('&'), "command", arg));
         request.requestedTty().ifPresent(tty -> query(uri.append('&'), "tty", tty.toString()));
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
@@ -92,7 +112,7 @@ public final class ControllerAuthorizer implements Authorizer {
         uri.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20"));
     }
 
-    private Future<ExecGrant> answer(BoundedGet.Answer response) {
+    private Future<String> answer(BoundedGet.Answer response) {
         int status = response.status();
         if (status == 401 || status == 403 || status == 404) {
             return Future.failedFuture(new AuthorizationException(status, "the controller refused the token (" + status + ")"));
@@ -106,9 +126,14 @@ public final class ControllerAuthorizer implements Authorizer {
             LOG.warn("controller answered {} (expected 200, 401, 403 or 404)", status);
             return Future.failedFuture(new AuthorizationException(502, "the controller failed (" + status + ")"));
         }
+        return Future.succeededFuture(response.body().toString(StandardCharsets.UTF_8));
+    }
+
+    private static <G> Future<G> parsed(Supplier<G> parse) {
         try {
-            return Future.succeededFuture(GrantJson.parse(response.body().toString(StandardCharsets.UTF_8),
-                settings.defaultContainer()));
+            return Future.succeededFuture(parse.get());
+        } catch (GrantPurposeException e) {
+            return Future.failedFuture(new AuthorizationException(403, "the controller's grant: " + e.getMessage()));
         } catch (InvalidGrantException e) {
             // The field alone, to the client and at WARN: the problem's text may quote the controller's body (a JSON
             // syntax error shows the bytes around it, which may be an env value). The whole text is at DEBUG.

@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param remoteAddress the client's address, like {@code 127.0.0.1}
  * @param origin the {@code Origin} header, if the client is a browser
  * @param userAgent the {@code User-Agent} header, if any
+ * @param purpose what the handshake asks for: an exec session or a watch of Docker events
  */
 public record HandshakeRequest(
         Optional<String> token,
@@ -21,7 +22,22 @@ public record HandshakeRequest(
         Optional<Boolean> requestedTty,
         String remoteAddress,
         Optional<String> origin,
-        Optional<String> userAgent) {
+        Optional<String> userAgent,
+        Purpose purpose) {
+
+    /** What a handshake asks for; the controller is told with {@code purpose=events} for a watch only. */
+    public enum Purpose {
+        /** An exec session ({@code /exec}): the grant is an {@code ExecGrant}. */
+        EXEC,
+        /** A watch of Docker events ({@code /events}): the grant is a {@code WatchGrant}. */
+        EVENTS
+    }
+
+    /** A request for an exec session. */
+    public HandshakeRequest(Optional<String> token, List<String> requestedCommand, Optional<Boolean> requestedTty,
+                            String remoteAddress, Optional<String> origin, Optional<String> userAgent) {
+        this(token, requestedCommand, requestedTty, remoteAddress, origin, userAgent, Purpose.EXEC);
+    }
 
     public HandshakeRequest {
         Objects.requireNonNull(token, "token");
@@ -30,6 +46,7 @@ public record HandshakeRequest(
         Objects.requireNonNull(remoteAddress, "remoteAddress");
         Objects.requireNonNull(origin, "origin");
         Objects.requireNonNull(userAgent, "userAgent");
+        Objects.requireNonNull(purpose, "purpose");
     }
 
     /** Never shows the token. */
@@ -37,6 +54,6 @@ public record HandshakeRequest(
     public String toString() {
         return "HandshakeRequest[token=" + (token.isPresent() ? "(set)" : "(none)") + ", requestedCommand="
             + requestedCommand + ", requestedTty=" + requestedTty + ", remoteAddress=" + remoteAddress
-            + ", origin=" + origin + "]";
+            + ", origin=" + origin + ", purpose=" + purpose + "]";
     }
 }

@@ -14,6 +14,7 @@ import com.auth0.jwt.exceptions.TokenExpiredException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import com.auth0.jwt.interfaces.Verification;
 import io.execbroker.protocol.grant.ExecGrant;
+import io.execbroker.protocol.grant.WatchGrant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -24,12 +25,13 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * Authorizes a handshake by its bearer JWT (DESIGN.md §6): the grant is the token's {@code exec} claim.
+ * Authorizes a handshake by its bearer JWT (DESIGN.md §6): the grant is the token's {@code exec} claim, or for a
+ * watch of Docker events its {@code events} claim (the scope), never both.
  *
  * <p>Checks, in order: the header's {@code alg} is one the key allows (the key's type decides, never the token, so
  * {@code alg: none} and algorithm confusion are refused); the signature; {@code exp} (required), {@code nbf},
  * {@code iat}, and {@code iss} and {@code aud} when configured, each with the leeway; that {@code exp} is at most
- * the maximum lifetime away (beyond the leeway); the {@code exec} grant; and
+ * the maximum lifetime away (beyond the leeway); the {@code exec} grant (or {@code events} scope); and
  * last, when single use is on, that the {@code jti} was not seen before.
  *
  * <p>Every refusal fails the future with an {@link AuthorizationException}: 401 with a short reason, like
@@ -76,6 +78,16 @@ public final class JwtAuthorizer implements Authorizer {
 
     @Override
     public Future<ExecGrant> authorize(HandshakeRequest request) {
+        return verify(request, jwt -> JwtExecClaim.grant(jwt, settings.defaultContainer().orElse(null)));
+    }
+
+    /** The scope is the token's {@code events} claim, the subject its {@code sub}; an exec token is 403. */
+    @Override
+    public Future<WatchGrant> authorizeWatch(HandshakeRequest request) {
+        return verify(request, JwtEventsClaim::grant);
+    }
+
+    private <G> Future<G> verify(HandshakeRequest request, Function<DecodedJWT, G> grantOf) {
         if (request.token().isEmpty()) {
             return refuse("no token");
         }
@@ -94,14 +106,14 @@ public final class JwtAuthorizer implements Authorizer {
         }
         return keys.apply(jwt.getKeyId()).compose(key -> {
             try {
-                return Future.succeededFuture(check(jwt, key));
+                return Future.succeededFuture(check(jwt, key, grantOf));
             } catch (AuthorizationException e) {
                 return Future.failedFuture(e);
             }
         });
     }
 
-    private ExecGrant check(DecodedJWT jwt, JwtKey key) {
+    private <G> G check(DecodedJWT jwt, JwtKey key, Function<DecodedJWT, G> grantOf) {
         Algorithm algorithm = key.algorithm(jwt.getAlgorithm());
         if (algorithm == null) {
             throw new AuthorizationException(401, "algorithm not allowed: " + printable(jwt.getAlgorithm()));
@@ -121,7 +133,7 @@ public final class JwtAuthorizer implements Authorizer {
             throw new AuthorizationException(401, "lifetime too long (exp more than "
                 + settings.maxLifetime().toSeconds() + " s away)");
         }
-        ExecGrant grant = JwtExecClaim.grant(verified, settings.defaultContainer().orElse(null));
+        G grant = grantOf.apply(verified);
         if (replays != null) {
             checkSingleUse(verified.getId(), expiresAt);
         }
@@ -193,7 +205,7 @@ public final class JwtAuthorizer implements Authorizer {
         return PRINTABLE_ALG.matcher(alg).matches() ? alg : "(unreadable)";
     }
 
-    private static Future<ExecGrant> refuse(String reason) {
+    private static <G> Future<G> refuse(String reason) {
         return Future.failedFuture(new AuthorizationException(401, reason));
     }
 }

@@ -32,18 +32,28 @@ final class JwtExecClaim {
      */
     static ExecGrant grant(DecodedJWT jwt, String defaultContainer) {
         Claim claim = jwt.getClaim(NAME);
-        if (claim.isMissing() || claim.isNull()) {
-            throw new AuthorizationException(401, "missing exec claim");
+        boolean events = present(jwt.getClaim(JwtEventsClaim.NAME));
+        if (!present(claim)) {
+            throw events ? new AuthorizationException(403, "a watch token does not allow exec")
+                : new AuthorizationException(401, "missing exec claim");
+        }
+        if (events) {
+            throw new AuthorizationException(401, "both exec and events claims (expected: one)");
         }
         try {
-            return GrantJson.parse(json(claim), defaultContainer);
+            return GrantJson.parse(json(claim, NAME), defaultContainer);
         } catch (InvalidGrantException e) {
             throw new AuthorizationException(401, "invalid exec claim: "
                 + (e.field().isEmpty() ? "not a grant" : e.field()));
         }
     }
 
-    private static String json(Claim claim) {
+    static boolean present(Claim claim) {
+        return !claim.isMissing() && !claim.isNull();
+    }
+
+    /** Returns the JSON text of a claim that holds an object, or a string of JSON text. */
+    static String json(Claim claim, String name) {
         String text = claim.asString();
         if (text != null) {
             return text;
@@ -55,12 +65,12 @@ final class JwtExecClaim {
             object = null;
         }
         if (object == null) {
-            throw new AuthorizationException(401, "invalid exec claim: not an object");
+            throw new AuthorizationException(401, "invalid " + name + " claim: not an object");
         }
         try {
             return MAPPER.writeValueAsString(object);
         } catch (JsonProcessingException e) {
-            throw new AuthorizationException(401, "invalid exec claim: not an object");
+            throw new AuthorizationException(401, "invalid " + name + " claim: not an object");
         }
     }
 }

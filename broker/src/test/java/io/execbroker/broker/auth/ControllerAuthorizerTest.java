@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.execbroker.protocol.grant.ExecGrant;
+import io.execbroker.protocol.grant.WatchGrant;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -197,5 +198,47 @@ class ControllerAuthorizerTest {
         assertRefused(authorizer.authorize(new HandshakeRequest(Optional.empty(), List.of(), Optional.empty(),
             "1.2.3.4", Optional.empty(), Optional.empty())), 401);
         assertThat(seen).isEmpty();
+    }
+
+    private static final HandshakeRequest WATCH = new HandshakeRequest(Optional.of("tok-123"), List.of(),
+        Optional.empty(), "10.0.0.7", Optional.empty(), Optional.empty(), HandshakeRequest.Purpose.EVENTS);
+
+    @Test
+    void aWatchSaysPurposeEventsAndGetsItsScope() throws Exception {
+        ControllerAuthorizer authorizer = answering(200, "{\"subject\":\"alice\",\"events\":{\"containers\":[\"web-*\"]}}");
+        WatchGrant grant = authorizer.authorizeWatch(WATCH).toCompletionStage().toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+        assertThat(grant.subject()).contains("alice");
+        assertThat(grant.scope().containers()).containsExactly("web-*");
+        assertThat(seen.get(0).getParam("purpose")).isEqualTo("events");
+        assertThat(seen.get(0).getParam("token")).isEqualTo("tok-123");
+    }
+
+    @Test
+    void anExecHandshakeSendsNoPurpose() throws Exception {
+        grant(answering(200, "{\"container\":\"web-1\",\"command\":[\"ps\"]}").authorize(REQUEST));
+        assertThat(seen.get(0).params().names()).doesNotContain("purpose");
+    }
+
+    @Test
+    void anExecGrantForAWatchAndAWatchGrantForAnExecAre403() throws Exception {
+        Future<WatchGrant> watch = answering(200, "{\"container\":\"web-1\",\"command\":[\"ps\"]}").authorizeWatch(WATCH);
+        assertThatThrownBy(() -> watch.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+            .cause().isInstanceOfSatisfying(AuthorizationException.class, e -> {
+                assertThat(e.status()).isEqualTo(403);
+                assertThat(e.getMessage()).isEqualTo("the controller's grant: an exec grant does not allow watching events");
+            });
+        assertRefused(answering(200, "{\"events\":{\"containers\":[\"*\"]}}").authorize(REQUEST), 403);
+    }
+
+    @Test
+    void anInvalidScopeIs502NamingTheField() throws Exception {
+        Future<WatchGrant> watch = answering(200, "{\"events\":{\"containers\":[\"*\"],\"types\":[\"x\"]}}")
+            .authorizeWatch(WATCH);
+        assertThatThrownBy(() -> watch.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+            .cause().isInstanceOfSatisfying(AuthorizationException.class, e -> {
+                assertThat(e.status()).isEqualTo(502);
+                assertThat(e.getMessage()).isEqualTo("the controller answered an invalid grant (field events.types)");
+            });
     }
 }

@@ -348,4 +348,34 @@ class JwtAuthorizerTest {
 
         assertRefused(hmac().authorize(request(token)), 401, "algorithm not allowed: (unreadable)");
     }
+
+    @Test
+    void aWatchTokenCarriesItsScopeInTheEventsClaimAndItsSubjectInSub() throws Exception {
+        String token = token().withClaim("exec", (String) null).withSubject("alice")
+            .withClaim("events", java.util.Map.of("containers", java.util.List.of("web-*"), "types",
+                java.util.List.of("container", "image"))).sign(HS256);
+        io.execbroker.protocol.grant.WatchGrant grant = await(hmac().authorizeWatch(request(token)));
+        assertThat(grant.subject()).contains("alice");
+        assertThat(grant.scope().containers()).containsExactly("web-*");
+        assertThat(grant.scope().types()).containsExactly("container", "image");
+    }
+
+    @Test
+    void anExecTokenDoesNotAllowWatchingAndAWatchTokenDoesNotAllowExec() throws Exception {
+        AuthorizationException watch = refusal(hmac().authorizeWatch(request(token().sign(HS256))));
+        assertThat(watch.status()).isEqualTo(403);
+        assertThat(watch.getMessage()).isEqualTo("an exec token does not allow watching events");
+        String watchToken = token().withClaim("exec", (String) null)
+            .withClaim("events", "{\"containers\":[\"*\"]}").sign(HS256);
+        assertRefused(hmac().authorize(request(watchToken)), 403, "a watch token does not allow exec");
+    }
+
+    @Test
+    void aTokenWithBothClaimsAndAnInvalidScopeAreRefused() throws Exception {
+        String both = token().withClaim("events", "{\"containers\":[\"*\"]}").sign(HS256);
+        assertRefused(hmac().authorize(request(both)), 401, "both exec and events claims (expected: one)");
+        String bad = token().withClaim("exec", (String) null).withClaim("events", "{\"labels\":[\"name=x\"]}").sign(HS256);
+        AuthorizationException refused = refusal(hmac().authorizeWatch(request(bad)));
+        assertThat(refused.getMessage()).isEqualTo("invalid events claim: events.labels[0]");
+    }
 }
