@@ -16,14 +16,10 @@ import io.execbroker.protocol.grant.ExecGrant;
 import io.netty.channel.Channel;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.HttpServerConnection;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
@@ -48,25 +44,27 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
     private final SessionLimits limits;
     private final HandshakeSettings handshake;
     private final SessionRegistry registry;
-    private final HandshakeRateLimiter rateLimiter;
-    private final OriginCheck originCheck;
-    private final TokenExtractor tokens;
+    private final HandshakeChecks checks;
     private final AuditLog audit;
     private final ExecPolicy policy;
 
     public ExecHandshakeHandler(Vertx vertx, Authorizer authorizer, ExecPolicy policy, ExecLauncher launcher,
                                 SessionLimits limits, HandshakeSettings handshake, SessionRegistry registry,
                                 AuditLog audit) {
+        this(vertx, authorizer, policy, launcher, limits, handshake, registry, audit, new HandshakeChecks(handshake, audit));
+    }
+
+    /** With {@code checks} shared with the other routes, so that one rate per IP covers them all. */
+    ExecHandshakeHandler(Vertx vertx, Authorizer authorizer, ExecPolicy policy, ExecLauncher launcher,
+                         SessionLimits limits, HandshakeSettings handshake, SessionRegistry registry, AuditLog audit,
+                         HandshakeChecks checks) {
         this.vertx = vertx;
         this.authorizer = authorizer;
         this.launcher = launcher;
         this.limits = limits;
         this.handshake = handshake;
         this.registry = registry;
-        this.rateLimiter = new HandshakeRateLimiter(handshake.handshakesPerSecond(), handshake.handshakeBurst(),
-            HandshakeSettings.MAX_TRACKED_CLIENTS, Clock.systemUTC());
-        this.originCheck = new OriginCheck(handshake.allowedOrigins());
-        this.tokens = new TokenExtractor(handshake.queryTokenAllowed());
+        this.checks = checks;
         this.audit = audit;
         this.policy = policy;
     }
@@ -74,29 +72,13 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        if (!isWebSocketUpgrade(request)) {
-            reject(ctx, 400, "expected a WebSocket upgrade");
+        Optional<HandshakeRequest> admitted = checks.admit(ctx, HandshakeRequest.Purpose.EXEC);
+        if (admitted.isEmpty()) {
             return;
         }
-        String ip = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
-        Duration wait = rateLimiter.tryAcquire(ip);
-        if (!wait.isZero()) {
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
-            deny(ctx, ip, Optional.empty(), 429, "too many handshakes, retry later", null, null);
-            return;
-        }
-        Optional<String> origin = Optional.ofNullable(request.getHeader(HttpHeaders.ORIGIN));
-        if (!originCheck.allows(origin)) {
-            deny(ctx, ip, origin, 403, "origin not allowed", null, null);
-            return;
-        }
-        HandshakeRequest handshakeRequest;
-        try {
-            handshakeRequest = HandshakeRequests.from(request, tokens, ip, origin);
-        } catch (AuthorizationException e) {
-            deny(ctx, ip, origin, e.status(), e.getMessage(), null, null);
-            return;
-        }
+        HandshakeRequest handshakeRequest = admitted.get();
+        String ip = handshakeRequest.remoteAddress();
+        Optional<String> origin = handshakeRequest.origin();
         if (!registry.tryReserve()) {
             deny(ctx, ip, origin, 503, TOO_MANY_SESSIONS, null, null);
             return;
@@ -170,27 +152,12 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
         }
     }
 
-    /** Refuses before the upgrade, and says so in the audit log. */
     private void deny(RoutingContext ctx, String ip, Optional<String> origin, int status, String reason,
                       ExecGrant grant, String rule) {
-        audit.record(AuditRecord.denied(Instant.now(), ip, origin, status, reason, Optional.ofNullable(rule),
-            Optional.ofNullable(grant)));
-        reject(ctx, status, reason);
-    }
-
-    private static boolean isWebSocketUpgrade(HttpServerRequest request) {
-        String upgrade = request.getHeader(HttpHeaders.UPGRADE);
-        return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+        checks.deny(ctx, ip, origin, status, reason, grant, rule);
     }
 
     static void reject(RoutingContext ctx, int status, String message) {
-        if (ctx.response().ended()) {
-            return;
-        }
-        ctx.response()
-            .setStatusCode(status)
-            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-            .end(new JsonObject().put("error", message).encode());
+        HandshakeChecks.reject(ctx, status, message);
     }
 }

@@ -1,0 +1,89 @@
+package io.execbroker.broker.http;
+
+import io.execbroker.broker.audit.AuditLog;
+import io.execbroker.broker.audit.AuditRecord;
+import io.execbroker.broker.auth.AuthorizationException;
+import io.execbroker.broker.auth.HandshakeRequest;
+import io.execbroker.broker.config.HandshakeSettings;
+import io.execbroker.protocol.grant.ExecGrant;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The cheap checks every WebSocket route makes before it asks an authorizer, in order (DESIGN.md §1): a WebSocket
+ * upgrade (400), the handshake rate per IP (429, with {@code Retry-After}), the Origin (403), the token sources (400
+ * for a malformed token subprotocol). One instance serves {@code /exec} and {@code /events}, so they share one rate
+ * per IP. A refusal is an HTTP status with {@code {"error": "..."}} and an audit record. Thread safe.
+ */
+final class HandshakeChecks {
+    private final HandshakeRateLimiter rateLimiter;
+    private final OriginCheck originCheck;
+    private final TokenExtractor tokens;
+    private final AuditLog audit;
+
+    HandshakeChecks(HandshakeSettings handshake, AuditLog audit) {
+        this.rateLimiter = new HandshakeRateLimiter(handshake.handshakesPerSecond(), handshake.handshakeBurst(),
+            HandshakeSettings.MAX_TRACKED_CLIENTS, Clock.systemUTC());
+        this.originCheck = new OriginCheck(handshake.allowedOrigins());
+        this.tokens = new TokenExtractor(handshake.queryTokenAllowed());
+        this.audit = audit;
+    }
+
+    /** Returns the request for the authorizer, or empty once the handshake has been refused and audited. */
+    Optional<HandshakeRequest> admit(RoutingContext ctx, HandshakeRequest.Purpose purpose) {
+        HttpServerRequest request = ctx.request();
+        if (!isWebSocketUpgrade(request)) {
+            reject(ctx, 400, "expected a WebSocket upgrade");
+            return Optional.empty();
+        }
+        String ip = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        Duration wait = rateLimiter.tryAcquire(ip);
+        if (!wait.isZero()) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000)));
+            deny(ctx, ip, Optional.empty(), 429, "too many handshakes, retry later", null, null);
+            return Optional.empty();
+        }
+        Optional<String> origin = Optional.ofNullable(request.getHeader(HttpHeaders.ORIGIN));
+        if (!originCheck.allows(origin)) {
+            deny(ctx, ip, origin, 403, "origin not allowed", null, null);
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(HandshakeRequests.from(request, tokens, ip, origin, purpose));
+        } catch (AuthorizationException e) {
+            deny(ctx, ip, origin, e.status(), e.getMessage(), null, null);
+            return Optional.empty();
+        }
+    }
+
+    /** Refuses before the upgrade, and says so in the audit log. */
+    void deny(RoutingContext ctx, String ip, Optional<String> origin, int status, String reason, ExecGrant grant,
+              String rule) {
+        audit.record(AuditRecord.denied(Instant.now(), ip, origin, status, reason, Optional.ofNullable(rule),
+            Optional.ofNullable(grant)));
+        reject(ctx, status, reason);
+    }
+
+    private static boolean isWebSocketUpgrade(HttpServerRequest request) {
+        String upgrade = request.getHeader(HttpHeaders.UPGRADE);
+        return upgrade != null && upgrade.equalsIgnoreCase("websocket");
+    }
+
+    static void reject(RoutingContext ctx, int status, String message) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response()
+            .setStatusCode(status)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+            .end(new JsonObject().put("error", message).encode());
+    }
+}
