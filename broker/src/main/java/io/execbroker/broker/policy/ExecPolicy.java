@@ -53,6 +53,14 @@ public final class ExecPolicy {
                 : Future.failedFuture(failure));
     }
 
+    /**
+     * Returns whether the container rules allow {@code container} (always, when there are none): the bound the
+     * policy puts on watches of Docker events, checked for each event on the name and labels it carries.
+     */
+    public boolean allowsContainer(ContainerInfo container) {
+        return containers.isEmpty() || containers.stream().anyMatch(rule -> rule.matches(container));
+    }
+
     private Optional<PolicyDecision> checkGrant(ExecGrant grant) {
         if (!commands.isEmpty() && commands.stream().noneMatch(pattern -> pattern.matches(grant.command()))) {
             return refuse(Rule.COMMAND, "command " + shown(grant.command().toString())

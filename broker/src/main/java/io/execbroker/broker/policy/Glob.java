@@ -9,7 +9,7 @@ import java.util.Objects;
  * {@code /var/log/nginx/access.log} nor {@code /var/log/../../etc/shadow}. There is no escape: a pattern holding
  * {@code *} or {@code ?} is a glob. Immutable, thread safe.
  */
-final class Glob {
+public final class Glob {
     private final String pattern;
     private final String[] segments;
 
@@ -19,7 +19,7 @@ final class Glob {
     }
 
     /** Returns the pattern for {@code text}, like {@code web-*}; never null. */
-    static Glob of(String text) {
+    public static Glob of(String text) {
         return new Glob(Objects.requireNonNull(text, "text"));
     }
 
@@ -27,7 +27,7 @@ final class Glob {
         return text.indexOf('*') >= 0 || text.indexOf('?') >= 0;
     }
 
-    boolean matches(String value) {
+    public boolean matches(String value) {
         if (segments == null) {
             return pattern.equals(value);
         }
