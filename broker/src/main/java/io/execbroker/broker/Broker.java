@@ -13,7 +13,11 @@ import io.execbroker.broker.docker.DockerExecLauncher;
 import io.execbroker.broker.docker.ExecTerminator;
 import io.execbroker.broker.docker.HostPidCheck;
 import io.execbroker.broker.docker.ProcessTable;
+import io.execbroker.broker.events.EventHub;
+import io.execbroker.broker.events.Watches;
+import io.execbroker.broker.http.EventsHandshakeHandler;
 import io.execbroker.broker.http.ExecHandshakeHandler;
+import io.execbroker.broker.http.HandshakeChecks;
 import io.execbroker.broker.policy.DockerContainerLookup;
 import io.execbroker.broker.policy.ExecPolicy;
 import io.execbroker.broker.policy.PolicyRules;
@@ -22,22 +26,30 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 
-/** Wires one broker: Docker clients, the session registry and the HTTP server. Nothing else lives here. */
+/** Wires one broker: Docker clients, the session registry, the events hub and the HTTP server. Nothing else lives here. */
 public final class Broker {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Broker.class);
     /** Offered back to clients that ask for it; a client that offers none gets v1 as well. */
     public static final String SUBPROTOCOL_V1 = "exec-broker.v1";
     /** Threads for blocking docker-java calls, shared by all sessions (never one per session). */
     private static final int DOCKER_WORKERS = 8;
+    /** Connections to Docker for events at once: the shared stream and the watchers' catch-ups (each about 1 s). */
+    private static final int EVENT_STREAMS = 33;
 
     private final Vertx vertx;
     private final DockerClient docker;
@@ -45,9 +57,13 @@ public final class Broker {
     private final NetClient streams;
     private final SessionRegistry registry;
     private final HttpServer server;
+    private final EventHub hub;
+    private final HttpClient events;
 
     private Broker(Vertx vertx, DockerClient docker, WorkerExecutor workers, NetClient streams,
-                   SessionRegistry registry, HttpServer server) {
+                   SessionRegistry registry, HttpServer server, EventHub hub, HttpClient events) {
+        this.hub = hub;
+        this.events = events;
         this.vertx = vertx;
         this.docker = docker;
         this.workers = workers;
@@ -88,10 +104,17 @@ public final class Broker {
         if (settings.policy().equals(PolicyRules.ALLOW_ALL)) {
             LOG.warn("no policy rules configured: every grant the authorizer makes is allowed");
         }
+        HandshakeChecks checks = new HandshakeChecks(settings.handshake(), audit);
+        HttpClient events = vertx.createHttpClient(eventsClientOptions(endpoint), new PoolOptions()
+            .setHttp1MaxSize(EVENT_STREAMS).setMaxWaitQueueSize(settings.events().maxWatchers()));
+        EventHub hub = new EventHub(vertx.getOrCreateContext(), events, endpoint.address(), endpoint.hostHeader(),
+            settings.events().maxWatchers());
         Router router = Router.router(vertx);
         router.get(settings.path()).handler(new ExecHandshakeHandler(vertx, authorizer, policy,
             new DockerExecLauncher(control, terminator, streams, endpoint), settings.limits(), settings.handshake(),
-            registry, audit));
+            registry, audit, checks));
+        router.get(settings.events().path()).handler(new EventsHandshakeHandler(authorizer, policy,
+            new Watches(hub, settings.events().queueBytes(), audit, Clock.systemUTC()), checks, audit));
         router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
 
         HttpServerOptions options = new HttpServerOptions()
@@ -106,7 +129,21 @@ public final class Broker {
             .setPerFrameWebSocketCompressionSupported(false)
             .setTcpNoDelay(true);
         HttpServer server = vertx.createHttpServer(options).requestHandler(router);
-        return server.listen().map(s -> new Broker(vertx, docker, workers, streams, registry, s));
+        return server.listen().map(s -> new Broker(vertx, docker, workers, streams, registry, s, hub, events));
+    }
+
+    /** Docker's endpoint for event streams: no keep-alive, so that closing a stream closes its connection. */
+    private static HttpClientOptions eventsClientOptions(DockerEndpoint endpoint) {
+        HttpClientOptions options = new HttpClientOptions().setKeepAlive(false).setTcpNoDelay(true)
+            .setMaxInitialLineLength(4096);
+        if (endpoint.tlsCertPath() != null) {
+            options.setSsl(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(endpoint.tlsCertPath().resolve("ca.pem").toString()))
+                .setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertPath(endpoint.tlsCertPath().resolve("cert.pem").toString())
+                    .setKeyPath(endpoint.tlsCertPath().resolve("key.pem").toString()));
+        }
+        return options;
     }
 
     /** Returns the port the broker listens on. */
@@ -118,10 +155,17 @@ public final class Broker {
         return registry;
     }
 
+    /** Returns the shared Docker events subscription of the watches. */
+    public EventHub events() {
+        return hub;
+    }
+
     /** Stops taking handshakes, sends {@code shutdown} to every session, kills their processes, then closes. */
     public Future<Void> stop() {
         return registry.shutdownAll()
+            .transform(v -> hub.close())
             .transform(v -> server.close())
+            .transform(v -> events.close())
             .transform(v -> streams.close())
             .transform(v -> workers.executeBlocking(() -> {
                 docker.close();

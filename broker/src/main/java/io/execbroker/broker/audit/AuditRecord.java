@@ -3,18 +3,21 @@ package io.execbroker.broker.audit;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.execbroker.protocol.grant.ExecGrant;
+import io.execbroker.protocol.grant.WatchGrant;
 
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * One line of the audit log: a refused handshake ({@code denied}), a session that started ({@code accepted}), or
  * one that ended ({@code ended}, with exit code, bytes and duration, and for a session the broker ended before its
- * process did, whether its processes are confirmed gone). Tokens are never part of it: a record is
+ * process did, whether its processes are confirmed gone); for a watch of Docker events its scope ({@code events})
+ * and, once ended, the events sent. Tokens are never part of it: a record is
  * built from a grant and the handshake's address, origin and user agent only. Immutable.
  *
  * @param time when it happened
@@ -32,12 +35,36 @@ import java.util.Optional;
  * @param duration how long the session lasted
  * @param teardown for a session the broker ended before its process did, or whose process left others running:
  *     whether its processes are confirmed gone
+ * @param watch what a watch of Docker events was granted, for a watch's records
+ * @param eventsSent events sent to a watcher
  */
 public record AuditRecord(Instant time, String outcome, String sessionId, int status, String reason,
                           Optional<String> rule, String remoteAddress, Optional<String> origin,
                           Optional<ExecGrant> grant, Optional<Integer> exitCode, long bytesIn, long bytesOut,
-                          Duration duration, Optional<Teardown> teardown) {
+                          Duration duration, Optional<Teardown> teardown, Optional<WatchGrant> watch,
+                          long eventsSent) {
     private static final JsonFactory JSON = new JsonFactory();
+
+    /** A record of an exec session, or of a refusal. */
+    public AuditRecord(Instant time, String outcome, String sessionId, int status, String reason,
+                       Optional<String> rule, String remoteAddress, Optional<String> origin,
+                       Optional<ExecGrant> grant, Optional<Integer> exitCode, long bytesIn, long bytesOut,
+                       Duration duration, Optional<Teardown> teardown) {
+        this(time, outcome, sessionId, status, reason, rule, remoteAddress, origin, grant, exitCode, bytesIn,
+            bytesOut, duration, teardown, Optional.empty(), 0);
+    }
+
+    /** A watch of Docker events that was upgraded; its {@code ended} record comes from {@link #watchEnded}. */
+    public static AuditRecord watchAccepted(Instant time, String watchId, String remoteAddress, Optional<String> origin,
+                                            WatchGrant watch) {
+        return new AuditRecord(time, "accepted", watchId, 101, "watching events", Optional.empty(), remoteAddress,
+            origin, Optional.empty(), Optional.empty(), 0, 0, Duration.ZERO, Optional.empty(), Optional.of(watch), 0);
+    }
+
+    public AuditRecord watchEnded(Instant at, int closeCode, String how, long events) {
+        return new AuditRecord(at, "ended", sessionId, closeCode, how, Optional.empty(), remoteAddress, origin,
+            Optional.empty(), Optional.empty(), 0, 0, Duration.between(time, at), Optional.empty(), watch, events);
+    }
 
     public static AuditRecord denied(Instant time, String remoteAddress, Optional<String> origin, int status,
                                      String reason, Optional<String> rule, Optional<ExecGrant> grant) {
@@ -59,7 +86,7 @@ public record AuditRecord(Instant time, String outcome, String sessionId, int st
     /** Returns this record with the outcome of the session's teardown, like {@code "teardown":"unconfirmed"}. */
     public AuditRecord withTeardown(Teardown outcome) {
         return new AuditRecord(time, this.outcome, sessionId, status, reason, rule, remoteAddress, origin, grant,
-            exitCode, bytesIn, bytesOut, duration, Optional.of(outcome));
+            exitCode, bytesIn, bytesOut, duration, Optional.of(outcome), watch, eventsSent);
     }
 
     /** Returns the record as one line of JSON, without the newline. */
@@ -87,7 +114,12 @@ public record AuditRecord(Instant time, String outcome, String sessionId, int st
             if (exitCode.isPresent()) {
                 g.writeNumberField("exitCode", exitCode.get());
             }
-            if (outcome.equals("ended")) {
+            if (watch.isPresent()) {
+                writeWatch(g, watch.get(), outcome.equals("ended") ? eventsSent : -1);
+            }
+            if (outcome.equals("ended") && watch.isPresent()) {
+                g.writeNumberField("durationMs", duration.toMillis());
+            } else if (outcome.equals("ended")) {
                 g.writeNumberField("bytesIn", bytesIn);
                 g.writeNumberField("bytesOut", bytesOut);
                 g.writeNumberField("durationMs", duration.toMillis());
@@ -106,6 +138,28 @@ public record AuditRecord(Instant time, String outcome, String sessionId, int st
             throw new UncheckedIOException(e);
         }
         return out.toString();
+    }
+
+    private static void writeWatch(JsonGenerator g, WatchGrant watch, long events) throws IOException {
+        if (watch.subject().isPresent()) {
+            g.writeStringField("subject", watch.subject().get());
+        }
+        g.writeObjectFieldStart("events");
+        writeStrings(g, "containers", watch.scope().containers());
+        writeStrings(g, "labels", watch.scope().labels());
+        writeStrings(g, "types", List.copyOf(watch.scope().types()));
+        g.writeEndObject();
+        if (events >= 0) {
+            g.writeNumberField("eventsSent", events);
+        }
+    }
+
+    private static void writeStrings(JsonGenerator g, String name, List<String> values) throws IOException {
+        g.writeArrayFieldStart(name);
+        for (String value : values) {
+            g.writeString(value);
+        }
+        g.writeEndArray();
     }
 
     private static void writeGrant(JsonGenerator g, ExecGrant grant) throws IOException {

@@ -58,8 +58,14 @@ public record BrokerConfig(BrokerSettings settings, Optional<Controller> control
         HandshakeSettings handshake = new HandshakeSettings(new HashSet<>(v.strings("origins")), v.bool("queryToken"),
             v.decimal("limits.handshakesPerSecond"), v.integer("limits.handshakeBurst", 1),
             v.integer("limits.maxSessionsPerSubject", 1));
+        String eventsPath = v.string("eventsPath").orElseThrow();
+        if (!eventsPath.startsWith("/") || eventsPath.equals(path)) {
+            throw new ConfigException("eventsPath: " + eventsPath + " (expected: starts with /, and not the path " + path + ")");
+        }
+        EventSettings events = new EventSettings(eventsPath, v.integer("events.maxWatchers", 1),
+            v.integer("events.queueBytes", 1024));
         BrokerSettings settings = new BrokerSettings(listen.substring(0, colon), port, path, limits, handshake,
-            policy(v));
+            policy(v), events);
 
         Optional<Controller> controller = v.url("controller.url").map(url -> new Controller(url, null, null, 0, 0));
         if (controller.isPresent()) {

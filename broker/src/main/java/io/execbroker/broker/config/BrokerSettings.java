@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param limits the session limits
  * @param handshake the checks before authorization: origins, rate, token sources
  * @param policy the broker's own rules every grant must pass
+ * @param events the watches of Docker events
  */
 public record BrokerSettings(String host, int port, String path, SessionLimits limits, HandshakeSettings handshake,
-                             PolicyRules policy) {
+                             PolicyRules policy, EventSettings events) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8866;
     public static final String DEFAULT_PATH = "/exec";
@@ -31,6 +32,16 @@ public record BrokerSettings(String host, int port, String path, SessionLimits l
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(handshake, "handshake");
         Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(events, "events");
+        if (events.path().equals(path)) {
+            throw new IllegalArgumentException("eventsPath: " + events.path() + " (expected: not the exec path)");
+        }
+    }
+
+    /** With the default watches of Docker events. */
+    public BrokerSettings(String host, int port, String path, SessionLimits limits, HandshakeSettings handshake,
+                          PolicyRules policy) {
+        this(host, port, path, limits, handshake, policy, EventSettings.DEFAULTS);
     }
 
     /** Returns the defaults: {@code 127.0.0.1:8866}, path {@code /exec}, default limits. */
@@ -40,18 +51,22 @@ public record BrokerSettings(String host, int port, String path, SessionLimits l
     }
 
     public BrokerSettings withPort(int newPort) {
-        return new BrokerSettings(host, newPort, path, limits, handshake, policy);
+        return new BrokerSettings(host, newPort, path, limits, handshake, policy, events);
     }
 
     public BrokerSettings withLimits(SessionLimits newLimits) {
-        return new BrokerSettings(host, port, path, newLimits, handshake, policy);
+        return new BrokerSettings(host, port, path, newLimits, handshake, policy, events);
     }
 
     public BrokerSettings withHandshake(HandshakeSettings newHandshake) {
-        return new BrokerSettings(host, port, path, limits, newHandshake, policy);
+        return new BrokerSettings(host, port, path, limits, newHandshake, policy, events);
     }
 
     public BrokerSettings withPolicy(PolicyRules newPolicy) {
-        return new BrokerSettings(host, port, path, limits, handshake, newPolicy);
+        return new BrokerSettings(host, port, path, limits, handshake, newPolicy, events);
+    }
+
+    public BrokerSettings withEvents(EventSettings newEvents) {
+        return new BrokerSettings(host, port, path, limits, handshake, policy, newEvents);
     }
 }

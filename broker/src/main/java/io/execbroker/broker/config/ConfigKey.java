@@ -20,6 +20,10 @@ public record ConfigKey(String path, Type type, String defaultValue, String doc)
     public static final List<ConfigKey> ALL = List.of(
         new ConfigKey("listen", Type.STRING, "127.0.0.1:8866", "HOST:PORT to listen on."),
         new ConfigKey("path", Type.STRING, "/exec", "The WebSocket path of exec sessions."),
+        new ConfigKey("eventsPath", Type.STRING, "/events", "The WebSocket path of Docker events watches."),
+        new ConfigKey("events.maxWatchers", Type.INT, "1000", "Watches at once; past it 503 before the upgrade."),
+        new ConfigKey("events.queueBytes", Type.INT, "262144",
+            "Events queued to one watcher; a watcher whose queue fills is closed with 4003."),
         new ConfigKey("defaultContainer", Type.STRING, null,
             "The container of grants that name none (the ws-subprocess form)."),
         new ConfigKey("controller.url", Type.URL, null,

@@ -55,7 +55,7 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
     }
 
     /** With {@code checks} shared with the other routes, so that one rate per IP covers them all. */
-    ExecHandshakeHandler(Vertx vertx, Authorizer authorizer, ExecPolicy policy, ExecLauncher launcher,
+    public ExecHandshakeHandler(Vertx vertx, Authorizer authorizer, ExecPolicy policy, ExecLauncher launcher,
                          SessionLimits limits, HandshakeSettings handshake, SessionRegistry registry, AuditLog audit,
                          HandshakeChecks checks) {
         this.vertx = vertx;

@@ -22,13 +22,13 @@ import java.util.Optional;
  * for a malformed token subprotocol). One instance serves {@code /exec} and {@code /events}, so they share one rate
  * per IP. A refusal is an HTTP status with {@code {"error": "..."}} and an audit record. Thread safe.
  */
-final class HandshakeChecks {
+public final class HandshakeChecks {
     private final HandshakeRateLimiter rateLimiter;
     private final OriginCheck originCheck;
     private final TokenExtractor tokens;
     private final AuditLog audit;
 
-    HandshakeChecks(HandshakeSettings handshake, AuditLog audit) {
+    public HandshakeChecks(HandshakeSettings handshake, AuditLog audit) {
         this.rateLimiter = new HandshakeRateLimiter(handshake.handshakesPerSecond(), handshake.handshakeBurst(),
             HandshakeSettings.MAX_TRACKED_CLIENTS, Clock.systemUTC());
         this.originCheck = new OriginCheck(handshake.allowedOrigins());
