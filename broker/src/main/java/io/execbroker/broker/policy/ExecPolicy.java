@@ -57,6 +57,11 @@ public final class ExecPolicy {
      * Returns whether the container rules allow {@code container} (always, when there are none): the bound the
      * policy puts on watches of Docker events, checked for each event on the name and labels it carries.
      */
+    /** Returns true if the policy allows only some containers ({@code policy.containers} is set). */
+    public boolean restrictsContainers() {
+        return !containers.isEmpty();
+    }
+
     public boolean allowsContainer(ContainerInfo container) {
         return containers.isEmpty() || containers.stream().anyMatch(rule -> rule.matches(container));
     }

@@ -69,6 +69,21 @@ class WatchScopeTest {
     }
 
     @Test
+    void eventsOfOtherTypesThatNameAContainerPassOnlyWhenNoRuleRestrictsContainers() {
+        // A network connect names its container by id alone: nothing to check a name or label rule against.
+        DockerEvent connect = new DockerEvent("{}", "network", "connect", "n1", Map.of("container", "id1"), 1L);
+        DockerEvent create = new DockerEvent("{}", "network", "create", "n1", Map.of("name", "net"), 1L);
+        Set<String> types = Set.of("container", "network");
+        ExecPolicy webOnly = new ExecPolicy(PolicyRules.ALLOW_ALL.withContainers(List.of("web-*")),
+            name -> Future.failedFuture("never looked up"));
+        assertThat(scope(List.of("*"), List.of(), types, OPEN).allows(connect)).isTrue();
+        assertThat(scope(List.of("web-*"), List.of(), types, OPEN).allows(connect)).isFalse();
+        assertThat(scope(List.of("*"), List.of("team=a"), types, OPEN).allows(connect)).isFalse();
+        assertThat(scope(List.of("*"), List.of(), types, webOnly).allows(connect)).isFalse();
+        assertThat(scope(List.of("web-*"), List.of(), types, webOnly).allows(create)).as("names no container").isTrue();
+    }
+
+    @Test
     void theBrokersPolicyBoundsTheScope() {
         ExecPolicy webOnly = new ExecPolicy(PolicyRules.ALLOW_ALL.withContainers(List.of("web-*", "label:ok=yes")),
             name -> Future.failedFuture("never looked up"));
