@@ -1,5 +1,6 @@
 package io.execbroker.broker;
 
+import io.execbroker.broker.cli.EventsCommand;
 import io.execbroker.broker.cli.ExecCommand;
 import io.execbroker.broker.cli.ServeCommand;
 import picocli.CommandLine;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
     name = "exec-broker",
     mixinStandardHelpOptions = true,
     versionProvider = Main.ManifestVersion.class,
-    subcommands = {ServeCommand.class, ExecCommand.class},
+    subcommands = {ServeCommand.class, ExecCommand.class, EventsCommand.class},
     description = "Runs authorized docker exec sessions over WebSocket.",
     footer = {"", "Docker is found through DOCKER_HOST (default unix:///var/run/docker.sock)."})
 public final class Main implements Runnable {
