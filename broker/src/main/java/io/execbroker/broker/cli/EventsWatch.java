@@ -139,7 +139,8 @@ final class EventsWatch {
         try {
             WatchConnector.Closure closure = await(connection.closed());
             if (closure.code() == 1000) {
-                return Optional.of(End.CLEAN);
+                // A stop's own close is answered with 1000 too.
+                return Optional.of(stopped.isDone() ? End.STOPPED : End.CLEAN);
             }
             return lost("closed with " + closure.code() + (closure.reason().isEmpty() ? "" : ": " + closure.reason()));
         } catch (StoppedException e) {
