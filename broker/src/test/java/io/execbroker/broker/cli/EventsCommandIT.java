@@ -171,4 +171,40 @@ class EventsCommandIT {
         assertThat(exit).isEqualTo(EventsCommand.LOST);
         assertThat(stderr.toString(StandardCharsets.UTF_8)).startsWith("exec-broker: cannot connect to ws://127.0.0.1:1/events");
     }
+
+    @Test
+    void theJarPrintsEventsAndExitsZeroOnSigterm() throws Exception {
+        java.nio.file.Path jar = java.nio.file.Path.of("target", "exec-broker.jar");
+        assertThat(jar).as("the shaded jar, built by package").exists();
+        String since = since();
+        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+            jar.toString(), "events", url(), "--token", "mine", "--since", since, "--filter", "event=start").start();
+        try {
+            java.io.BufferedReader lines = new java.io.BufferedReader(
+                new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return lines.readLine();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            String id = startContainer();
+            JsonNode event = JSON.readTree(first.get(60, TimeUnit.SECONDS));
+            assertThat(event.path("Action").asText()).isEqualTo("start");
+            assertThat(event.path("id").asText()).isEqualTo(id);
+            process.destroy(); // SIGTERM
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as("stderr: %s", errors.get(10, TimeUnit.SECONDS)).isZero();
+        } finally {
+            process.destroyForcibly();
+        }
+    }
 }
