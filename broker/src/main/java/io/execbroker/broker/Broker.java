@@ -40,6 +40,7 @@ import io.vertx.ext.web.Router;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 
 /** Wires one broker: Docker clients, the session registry, the events hub and the HTTP server. Nothing else lives here. */
 public final class Broker {
@@ -88,7 +89,16 @@ public final class Broker {
 
     /** Starts a broker that writes every handshake and session to {@code audit}. */
     public static Future<Broker> start(Vertx vertx, BrokerSettings settings, Authorizer authorizer, AuditLog audit) {
-        DefaultDockerClientConfig dockerConfig = DockerClients.configFromEnvironment();
+        return start(vertx, settings, authorizer, audit, DockerClients.configFromEnvironment());
+    }
+
+    /**
+     * Starts a broker on the Docker engine {@code dockerConfig} names rather than the environment's, like one of a
+     * test's own ({@code DockerClients.config("unix:///var/run/exec-broker-dockerd2.sock")}).
+     */
+    public static Future<Broker> start(Vertx vertx, BrokerSettings settings, Authorizer authorizer, AuditLog audit,
+                                       DefaultDockerClientConfig dockerConfig) {
+        Objects.requireNonNull(dockerConfig, "dockerConfig");
         DockerClient docker = DockerClients.create(dockerConfig, DockerClients.DEFAULT_CALL_TIMEOUT);
         WorkerExecutor workers = vertx.createSharedWorkerExecutor("docker-control", DOCKER_WORKERS);
         DockerControl control = new DockerControl(docker, workers);

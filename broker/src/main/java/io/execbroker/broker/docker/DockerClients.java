@@ -25,6 +25,11 @@ public final class DockerClients {
         return DefaultDockerClientConfig.createDefaultConfigBuilder().build();
     }
 
+    /** Returns the settings of the environment with {@code dockerHost} instead, like {@code unix:///run/d.sock}. */
+    public static DefaultDockerClientConfig config(String dockerHost) {
+        return DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build();
+    }
+
     /** Returns a client for {@code config}; calls block, so make them off the event loop. Close it when done. */
     public static DockerClient create(DockerClientConfig config, Duration callTimeout) {
         int timeoutMillis = Math.toIntExact(callTimeout.toMillis());
