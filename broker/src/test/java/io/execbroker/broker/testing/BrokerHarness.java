@@ -1,12 +1,15 @@
 package io.execbroker.broker.testing;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
 import io.execbroker.broker.Broker;
+import io.execbroker.broker.audit.AuditLog;
 import io.execbroker.broker.auth.AuthorizationException;
 import io.execbroker.broker.auth.Authorizer;
 import io.execbroker.broker.config.BrokerSettings;
 import io.execbroker.broker.config.HandshakeSettings;
 import io.execbroker.broker.config.SessionLimits;
+import io.execbroker.broker.docker.DockerClients;
 import io.execbroker.protocol.client.ExecClient;
 import io.execbroker.protocol.grant.ExecGrant;
 import io.vertx.core.Future;
@@ -58,12 +61,21 @@ public final class BrokerHarness implements AutoCloseable {
 
     /** Starts a broker with {@code settings} (its port is replaced by a free one). */
     public static BrokerHarness start(BrokerSettings brokerSettings, Authorizer authorizer) throws Exception {
-        DockerClient docker = DockerFixture.connect();
+        return start(brokerSettings, authorizer, AuditLog.NONE, DockerClients.configFromEnvironment());
+    }
+
+    /**
+     * Starts a broker with {@code settings} (on a free port) on the engine {@code dockerConfig} names, such as
+     * {@link SecondEngine}'s; {@link #docker()} is a client of that engine.
+     */
+    public static BrokerHarness start(BrokerSettings brokerSettings, Authorizer authorizer, AuditLog audit,
+                                      DefaultDockerClientConfig dockerConfig) throws Exception {
+        DockerClient docker = DockerFixture.connect(dockerConfig);
         Vertx vertx = Vertx.vertx(Broker.vertxOptions()
             .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
         BrokerSettings settings = brokerSettings.withPort(0);
-        Broker broker = Broker.start(vertx, settings, authorizer).toCompletionStage().toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+        Broker broker = Broker.start(vertx, settings, authorizer, audit, dockerConfig).toCompletionStage()
+            .toCompletableFuture().get(30, TimeUnit.SECONDS);
         return new BrokerHarness(vertx, broker, docker);
     }
 
@@ -73,6 +85,10 @@ public final class BrokerHarness implements AutoCloseable {
 
     public int port() {
         return broker.port();
+    }
+
+    public Vertx vertx() {
+        return vertx;
     }
 
     public Broker broker() {

@@ -1,6 +1,7 @@
 package io.execbroker.broker.testing;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DockerClientConfig;
 import io.execbroker.broker.docker.DockerClients;
 
 import java.time.Duration;
@@ -24,7 +25,11 @@ public final class DockerFixture {
      * @throws AssertionError saying how to start the engine when it does not answer
      */
     public static DockerClient connect() {
-        var config = DockerClients.configFromEnvironment();
+        return connect(DockerClients.configFromEnvironment());
+    }
+
+    /** Returns a client for the engine {@code config} names, after checking that it answers. */
+    public static DockerClient connect(DockerClientConfig config) {
         DockerClient docker = DockerClients.create(config, Duration.ofSeconds(30));
         try {
             docker.pingCmd().exec();

@@ -1,0 +1,98 @@
+package io.execbroker.broker.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import io.execbroker.broker.docker.DockerClients;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The second Docker engine of {@code deploy/dev/dockerd2-fixture.sh}, the tests' own, which they stop and start
+ * (the shared engine must never be). It holds the test image; its containers are on a bridge of its own. Tests
+ * fail, never skip, when it cannot be started.
+ */
+public final class SecondEngine {
+    /** Its DOCKER_HOST. */
+    public static final String HOST = "unix:///var/run/exec-broker-dockerd2.sock";
+    /** A start here takes about 1.5 s, a stop about 1.1 s (dockerd 20.10, 2 cores); the script waits 60 s. */
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(90);
+
+    private SecondEngine() {
+    }
+
+    /** Returns the settings of a client of this engine. */
+    public static DefaultDockerClientConfig config() {
+        return DockerClients.config(HOST);
+    }
+
+    /** Starts the engine unless it answers, and waits until it does. */
+    public static void ensureStarted() {
+        if (!answers()) {
+            start();
+        }
+    }
+
+    /** Runs the script's {@code start} (a no-op when it runs), then waits until the engine answers. */
+    public static void start() {
+        run("start");
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            .until(() -> Files.exists(Path.of(config().getDockerHost().getPath())) && answers());
+    }
+
+    /** Stops the engine with SIGTERM; returns once dockerd has exited. */
+    public static void stop() {
+        run("stop");
+    }
+
+    /** Returns whether the engine answers a ping within 5 s. */
+    public static boolean answers() {
+        try (DockerClient docker = DockerClients.create(config(), Duration.ofSeconds(5))) {
+            docker.pingCmd().exec();
+            return true;
+        } catch (RuntimeException | IOException e) {
+            return false;
+        }
+    }
+
+    private static void run(String command) {
+        Path script = script();
+        try {
+            Process process = new ProcessBuilder(script.toString(), command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            // The script's output is short; dockerd closes the fds it inherits, so this ends when the script does.
+            byte[] output = process.getInputStream().readAllBytes();
+            if (!process.waitFor(SCRIPT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new AssertionError(script + " " + command + " did not end within " + SCRIPT_TIMEOUT);
+            }
+            if (process.exitValue() != 0) {
+                throw new AssertionError(script + " " + command + " failed with status " + process.exitValue() + ":\n"
+                    + new String(output, StandardCharsets.UTF_8) + "(it needs root and deploy/dev/docker-fixture.sh;"
+                    + " pass -DskipITs to skip integration tests)");
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot run " + script + " " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted running " + script + " " + command, e);
+        }
+    }
+
+    /** The script, found from the working directory up (the module's or the repository's). */
+    private static Path script() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path script = dir.resolve("deploy/dev/dockerd2-fixture.sh");
+            if (Files.isExecutable(script)) {
+                return script;
+            }
+        }
+        throw new AssertionError("deploy/dev/dockerd2-fixture.sh not found above " + Path.of("").toAbsolutePath());
+    }
+}
