@@ -207,4 +207,20 @@ class EventsRestartIT {
         assertThat(code).isEqualTo(CloseCodes.INTERNAL_ERROR);
         session.close();
     }
+
+    @Test
+    void anExecSessionEndsWithAnErrorAndClose1011WhenDockerCrashes() throws Exception {
+        docker.startContainerCmd(mine).exec();
+        ExecClient session = harness.exec("sleep", "600");
+        session.started().get(20, TimeUnit.SECONDS);
+
+        SecondEngine.kill();
+        int code = session.closed().get(LOSS_NOTICED.toSeconds(), TimeUnit.SECONDS);
+        System.out.printf("EventsRestartIT: exec session on a killed engine: close %d, errors %s%n",
+            code, session.errors());
+        assertThat(session.exitCode()).failsWithin(Duration.ofSeconds(5));
+        assertThat(session.errors()).isNotEmpty();
+        assertThat(code).isEqualTo(CloseCodes.INTERNAL_ERROR);
+        session.close();
+    }
 }

@@ -51,6 +51,14 @@ public final class SecondEngine {
         run("stop");
     }
 
+    /**
+     * Kills dockerd with SIGKILL, as in a crash: its containers run on under their shims until the next start,
+     * which kills what is left (their processes die with them).
+     */
+    public static void kill() {
+        run("kill");
+    }
+
     /** Returns whether the engine answers a ping within 5 s. */
     public static boolean answers() {
         try (DockerClient docker = DockerClients.create(config(), Duration.ofSeconds(5))) {
