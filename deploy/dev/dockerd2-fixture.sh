@@ -52,10 +52,13 @@ engine_pid() {
 
 answers() { timeout 10 docker -H "$HOST" version >/dev/null 2>&1; }
 
-# Processes whose command line names our exec root: our containerd and its shims, never the shared engine's.
+# Our containerd and its shims: processes of those names whose command line names our exec root (the shared
+# engine's name /var/run/docker/), never a shell or editor that merely mentions it.
 ours() {
-  local p
+  local p comm
   for p in /proc/[0-9]*; do
+    comm=$(cat 2>/dev/null "$p/comm") || continue
+    [[ $comm == containerd || $comm == containerd-shim* ]] || continue
     tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF -- "$EXEC_ROOT/" && echo "${p#/proc/}"
   done
   return 0
