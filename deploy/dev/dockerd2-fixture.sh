@@ -34,6 +34,9 @@ EOF
 
 log() { echo "dockerd2-fixture: $*"; }
 die() { echo "dockerd2-fixture: ERROR: $*" >&2; exit 1; }
+HERE=${HERE:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}
+. "$HERE/apt.sh"
+trap apt_cleanup EXIT
 
 # alive PID [NAME]: PID is a live, non-zombie process (called NAME); a stale pid file may name a reused pid.
 alive() {
@@ -118,6 +121,7 @@ start() {
 
 # Our bridge, with an address dockerd takes its subnet from. Idempotent.
 ensure_bridge() {
+  command -v ip >/dev/null || apt_install iproute2
   if ! ip link show "$BRIDGE" >/dev/null 2>&1; then
     log "creating bridge $BRIDGE ($BRIDGE_ADDR)"
     ip link add "$BRIDGE" type bridge || die "cannot create bridge $BRIDGE"
