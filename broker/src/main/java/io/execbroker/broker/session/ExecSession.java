@@ -2,7 +2,6 @@ package io.execbroker.broker.session;
 
 import io.execbroker.broker.audit.AuditLog;
 import io.execbroker.broker.audit.AuditRecord;
-import io.execbroker.broker.audit.Teardown;
 import io.execbroker.broker.config.SessionLimits;
 import io.execbroker.broker.docker.DockerErrors;
 import io.execbroker.broker.docker.ExecHandle;
@@ -19,13 +18,11 @@ import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 
 import org.slf4j.Logger;
@@ -56,14 +53,13 @@ public final class ExecSession {
     private final SessionRegistry registry;
     private final AuditLog audit;
     private final AuditRecord accepted;
-    private Integer exitCode;
     private final FrameDecoder decoder;
     private final InputGate input;
     private final OutputGate output;
     private final WriteDrain drain;
     private final LingeringClose connection;
     private final SessionTimers timers;
-    private final Promise<Void> ended = Promise.promise();
+    private final SessionEnd end;
 
     private State state = State.CREATING;
     private boolean repliesBackedUp;
@@ -88,7 +84,7 @@ public final class ExecSession {
         this.input = new InputGate(ws, grant.tty(), limits.pendingStdinBytes(), this::send);
         this.output = new OutputGate(ws, drain, limits.outputQueueBytes(), this::confirmStarted, this::touch);
         this.timers = new SessionTimers(vertx, ws, limits, grant.limits(), this::teardown);
-
+        this.end = new SessionEnd(audit, accepted, grant.container(), input::bytesIn, output::bytesOut);
     }
 
     /** Starts the session: takes the client's messages and launches the exec. Returns immediately. */
@@ -101,7 +97,7 @@ public final class ExecSession {
             return;
         }
         // The slot is held until the process is confirmed gone, so a broker stop waits for teardowns under way.
-        ended.future().onComplete(v -> registry.remove(this));
+        end.ended().onComplete(v -> registry.remove(this));
         ws.frameHandler(new ClientFrames(limits.maxMessageBytes(), new ClientFrames.Sink() {
             @Override
             public void stdin(Buffer data) {
@@ -158,7 +154,7 @@ public final class ExecSession {
 
     /** Returns a future that completes once the session is closed and its process is gone. */
     public Future<Void> ended() {
-        return ended.future();
+        return end.ended();
     }
 
     /** Tells the client the broker stops, closes with 1001 and kills the process. Callable from any thread. */
@@ -169,7 +165,7 @@ public final class ExecSession {
                 teardown(CloseCodes.GOING_AWAY, "broker shutting down");
             }
         });
-        return ended.future();
+        return end.ended();
     }
 
     private void onStarted(ExecHandle started) {
@@ -310,7 +306,6 @@ public final class ExecSession {
                 fail("exit code " + code + " is outside 0-255");
                 return;
             }
-            exitCode = (int) code;
             send(Frame.stopped((int) code));
             close(CloseCodes.NORMAL, "process exited", exec);
         });
@@ -324,11 +319,8 @@ public final class ExecSession {
 
     /** Closes without an exec, like when the broker is stopping before the launch: nothing runs. */
     private void close(int code, String reason) {
-        state = State.CLOSED;
-        timers.cancel();
-        ClosingHandshake.close(vertx, ws, connection, code, reason, ClosingHandshake.GRACE_AFTER_EXIT);
-        recordEnd(code, reason, Optional.ofNullable(exitCode));
-        ended.tryComplete();
+        closeSocket(code, reason, ClosingHandshake.GRACE_AFTER_EXIT);
+        end.now(code, reason, Optional.empty());
     }
 
     /**
@@ -336,33 +328,15 @@ public final class ExecSession {
      * daemon): nothing the session started outlives it. The slot is held until they are gone.
      */
     private void close(int code, String reason, ExecState exited) {
+        closeSocket(code, reason, ClosingHandshake.GRACE_AFTER_EXIT);
+        end.afterLeftovers(code, reason, (int) exited.exitCode().getAsLong(), handle.execId(),
+            handle.killLeftovers(exited));
+    }
+
+    private void closeSocket(int code, String reason, Duration grace) {
         state = State.CLOSED;
         timers.cancel();
-        ClosingHandshake.close(vertx, ws, connection, code, reason, ClosingHandshake.GRACE_AFTER_EXIT);
-        handle.killLeftovers(exited).onComplete((killed, failure) -> {
-            if (failure != null) {
-                String why = DockerErrors.describe(failure);
-                LOG.error("session {} ended, but what its process left running may still run in container {}: {}",
-                    handle.execId(), grant.container(), why);
-                recordEnd(code, reason, Optional.ofNullable(exitCode), Optional.of(Teardown.unconfirmed(why)));
-            } else if (killed > 0) {
-                LOG.info("session {}: its process exited leaving {} running in its session; killed", handle.execId(),
-                    killed);
-                recordEnd(code, reason, Optional.ofNullable(exitCode), Optional.of(Teardown.leftoversKilled(killed)));
-            } else {
-                recordEnd(code, reason, Optional.ofNullable(exitCode));
-            }
-            ended.tryComplete();
-        });
-    }
-
-    private void recordEnd(int code, String reason, Optional<Integer> exit) {
-        recordEnd(code, reason, exit, Optional.empty());
-    }
-
-    private void recordEnd(int code, String reason, Optional<Integer> exit, Optional<Teardown> teardown) {
-        AuditRecord end = accepted.ended(Instant.now(), code, reason, exit, input.bytesIn(), output.bytesOut());
-        audit.record(teardown.map(end::withTeardown).orElse(end));
+        ClosingHandshake.close(vertx, ws, connection, code, reason, grace);
     }
 
     /** Ends the session for any reason but the process's own exit: closes, then kills the process (TERM, KILL). */
@@ -371,34 +345,15 @@ public final class ExecSession {
             return;
         }
         LOG.debug("session {} ends in state {}: {} {}", handle == null ? "-" : handle.execId(), state, code, reason);
-        state = State.CLOSED;
-        timers.cancel();
-        ClosingHandshake.close(vertx, ws, connection, code, reason, ClosingHandshake.GRACE_TEARDOWN);
+        closeSocket(code, reason, ClosingHandshake.GRACE_TEARDOWN);
         if (handle == null && starting == null) {
-            recordEnd(code, reason, Optional.empty());
-            ended.tryComplete(); // nothing was started: nothing runs
+            end.now(code, reason, Optional.empty()); // nothing was started: nothing runs
             return;
         }
         Future<ExecHandle> started = handle != null ? Future.succeededFuture(handle) : starting;
-        // A start that failed left nothing running; otherwise kill what runs.
-        started.transform(ar -> ar.succeeded() ? ar.result().terminate() : Future.<ExecState>succeededFuture(null))
-            .onComplete(ar -> {
-                if (ar.succeeded() && ar.result() == null) {
-                    recordEnd(code, reason, Optional.empty(), Optional.empty());
-                } else if (ar.succeeded()) {
-                    LOG.debug("process gone after teardown, exit code {}", ar.result().exitCode());
-                    Optional<Integer> exit = ar.result().exitCode().isPresent()
-                        ? Optional.of((int) ar.result().exitCode().getAsLong()) : Optional.empty();
-                    recordEnd(code, reason, exit, Optional.of(Teardown.CONFIRMED));
-                } else {
-                    // The slot is freed all the same (a stuck process must not take it for ever), but not silently.
-                    String why = DockerErrors.describe(ar.cause());
-                    LOG.error("session {} ended, but its processes may still run in container {}: {}",
-                        handle == null ? "-" : handle.execId(), grant.container(), why);
-                    recordEnd(code, reason, Optional.empty(), Optional.of(Teardown.unconfirmed(why)));
-                }
-                ended.tryComplete();
-            });
+        // A start that failed left nothing running (null); otherwise kill what runs.
+        end.afterTeardown(code, reason, handle == null ? "-" : handle.execId(),
+            started.transform(ar -> ar.succeeded() ? ar.result().terminate() : Future.<ExecState>succeededFuture(null)));
     }
 
     /**
