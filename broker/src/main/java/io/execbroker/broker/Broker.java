@@ -124,8 +124,12 @@ public final class Broker {
             new DockerExecLauncher(control, terminator, streams, endpoint), settings.limits(), settings.handshake(),
             registry, audit, checks));
         router.get(settings.events().path()).handler(new EventsHandshakeHandler(authorizer, policy,
-            new Watches(hub, settings.events().queueBytes(), audit, Clock.systemUTC()), checks, audit));
+            new Watches(hub, settings.events(), audit, Clock.systemUTC()), checks, audit));
         router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
+        // As JSON like every other refusal, and without echoing the client's path.
+        router.errorHandler(404, ctx -> HandshakeChecks.reject(ctx, 404, "not found (the broker serves "
+            + settings.path() + " and " + settings.events().path() + ")"));
+        router.errorHandler(405, ctx -> HandshakeChecks.reject(ctx, 405, "method not allowed (expected: GET)"));
 
         HttpServerOptions options = new HttpServerOptions()
             .setHost(settings.host())

@@ -148,6 +148,9 @@ public record AuditRecord(Instant time, String outcome, String sessionId, int st
         writeStrings(g, "containers", watch.scope().containers());
         writeStrings(g, "labels", watch.scope().labels());
         writeStrings(g, "types", List.copyOf(watch.scope().types()));
+        if (watch.scope().commands()) {
+            g.writeBooleanField("commands", true);
+        }
         g.writeEndObject();
         if (events >= 0) {
             g.writeNumberField("eventsSent", events);

@@ -42,6 +42,8 @@ public final class ServeCommand implements Callable<Integer> {
     private String listen;
     @Option(names = "--path", description = "The WebSocket path (default /exec)")
     private String path;
+    @Option(names = "--events-path", description = "The WebSocket path of Docker events watches (default /events)")
+    private String eventsPath;
     @Option(names = "--controller-url", paramLabel = "URL", description = "Controller mode: where to ask about tokens")
     private String controllerUrl;
     @Option(names = "--controller-secret-file", paramLabel = "FILE", description = "The secret for the controller")
@@ -90,8 +92,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Broker broker = Broker.start(vertx, cfg.settings(), authorizer, audit).toCompletionStage().toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
-        LOG.info("exec-broker listening on {}:{}{} ({} mode, {} transport)", cfg.settings().host(), broker.port(),
-            cfg.settings().path(), cfg.controller().isPresent() ? "controller" : "JWT",
+        LOG.info("exec-broker listening on {}:{}{}, events on {} ({} mode, {} transport)", cfg.settings().host(),
+            broker.port(), cfg.settings().path(), cfg.settings().events().path(),
+            cfg.controller().isPresent() ? "controller" : "JWT",
             vertx.isNativeTransportEnabled() ? "native" : "NIO");
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -110,6 +113,7 @@ public final class ServeCommand implements Callable<Integer> {
         Map<String, String> flags = new LinkedHashMap<>();
         put(flags, "listen", listen);
         put(flags, "path", path);
+        put(flags, "eventsPath", eventsPath);
         put(flags, "controller.url", controllerUrl);
         put(flags, "controller.secretFile", controllerSecretFile);
         put(flags, "defaultContainer", defaultContainer);

@@ -63,7 +63,7 @@ public record BrokerConfig(BrokerSettings settings, Optional<Controller> control
             throw new ConfigException("eventsPath: " + eventsPath + " (expected: starts with /, and not the path " + path + ")");
         }
         EventSettings events = new EventSettings(eventsPath, v.integer("events.maxWatchers", 1),
-            v.integer("events.queueBytes", 1024));
+            v.integer("events.queueBytes", 1024), v.integer("events.maxWatchersPerSubject", 1));
         BrokerSettings settings = new BrokerSettings(listen.substring(0, colon), port, path, limits, handshake,
             policy(v), events);
 

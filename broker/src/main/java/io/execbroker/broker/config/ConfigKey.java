@@ -24,6 +24,7 @@ public record ConfigKey(String path, Type type, String defaultValue, String doc)
         new ConfigKey("events.maxWatchers", Type.INT, "1000", "Watches at once; past it 503 before the upgrade."),
         new ConfigKey("events.queueBytes", Type.INT, "262144",
             "Events queued to one watcher; a watcher whose queue fills is closed with 4003."),
+        new ConfigKey("events.maxWatchersPerSubject", Type.INT, "10", "Watches one subject may hold; past it 429."),
         new ConfigKey("defaultContainer", Type.STRING, null,
             "The container of grants that name none (the ws-subprocess form)."),
         new ConfigKey("controller.url", Type.URL, null,

@@ -3,6 +3,7 @@ package io.execbroker.broker.events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,25 +11,38 @@ import java.util.Objects;
 
 /**
  * One event of Docker's stream, read once and shared by every watcher: the JSON text exactly as Docker sent it
- * (sent on unchanged), and the fields the broker matches on. Immutable.
- *
- * @param json Docker's event JSON, unchanged
- * @param type {@code Type}, like {@code container}
- * @param action {@code Action}, like {@code start} or {@code exec_start: sh -c ls}
- * @param actorId {@code Actor.ID}, like the container's full id
- * @param attributes {@code Actor.Attributes}: for a container event its labels, {@code name}, {@code image}, ...
- * @param timeNano {@code timeNano}, Docker's time of the event in Unix nanoseconds
+ * (sent on unchanged), and the fields the broker matches on. Immutable to its users; its one cache,
+ * {@link #withoutCommand}, is filled on the hub's context only.
  */
-public record DockerEvent(String json, String type, String action, String actorId, Map<String, String> attributes,
-                          long timeNano) {
+public final class DockerEvent {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The actions whose text goes on with the exec's command line, like {@code exec_start: sh -c ls}. */
+    private static final String[] WITH_COMMAND = {"exec_create", "exec_start"};
 
-    public DockerEvent {
-        Objects.requireNonNull(json, "json");
-        Objects.requireNonNull(type, "type");
-        Objects.requireNonNull(action, "action");
-        Objects.requireNonNull(actorId, "actorId");
-        attributes = Map.copyOf(attributes);
+    private final String json;
+    private final String type;
+    private final String action;
+    private final String actorId;
+    private final Map<String, String> attributes;
+    private final long timeNano;
+    private DockerEvent withoutCommand;
+
+    /**
+     * @param json Docker's event JSON, unchanged
+     * @param type {@code Type}, like {@code container}
+     * @param action {@code Action}, like {@code start} or {@code exec_start: sh -c ls}
+     * @param actorId {@code Actor.ID}, like the container's full id
+     * @param attributes {@code Actor.Attributes}: for a container event its labels, {@code name}, {@code image}, ...
+     * @param timeNano {@code timeNano}, Docker's time of the event in Unix nanoseconds
+     */
+    public DockerEvent(String json, String type, String action, String actorId, Map<String, String> attributes,
+                       long timeNano) {
+        this.json = Objects.requireNonNull(json, "json");
+        this.type = Objects.requireNonNull(type, "type");
+        this.action = Objects.requireNonNull(action, "action");
+        this.actorId = Objects.requireNonNull(actorId, "actorId");
+        this.attributes = Map.copyOf(attributes);
+        this.timeNano = timeNano;
     }
 
     /**
@@ -57,9 +71,76 @@ public record DockerEvent(String json, String type, String action, String actorI
             actor.path("ID").asText(""), attributes, root.path("timeNano").asLong());
     }
 
+    public String json() {
+        return json;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String action() {
+        return action;
+    }
+
+    public String actorId() {
+        return actorId;
+    }
+
+    public Map<String, String> attributes() {
+        return attributes;
+    }
+
+    public long timeNano() {
+        return timeNano;
+    }
+
+    /**
+     * Returns this event without the command line of an exec: for {@code exec_create: sh -c ls} and
+     * {@code exec_start: sh -c ls}, the same JSON with {@code Action} and {@code status} cut to
+     * {@code exec_create} / {@code exec_start} (an argv may carry a secret of another user of the container);
+     * this event itself for every other action. Computed once per event, however many watchers get it.
+     */
+    public DockerEvent withoutCommand() {
+        if (withoutCommand == null) {
+            withoutCommand = commandOf(action) < 0 ? this : cut();
+        }
+        return withoutCommand;
+    }
+
+    private DockerEvent cut() {
+        String bare = action.substring(0, commandOf(action));
+        try {
+            ObjectNode root = (ObjectNode) MAPPER.readTree(json);
+            root.put("Action", bare);
+            if (root.has("status")) {
+                root.put("status", bare);
+            }
+            return new DockerEvent(MAPPER.writeValueAsString(root), type, bare, actorId, attributes, timeNano);
+        } catch (JsonProcessingException | ClassCastException e) {
+            // Not possible for an event parse() read; never send a command on when it is.
+            throw new IllegalStateException("cannot rewrite a Docker event", e);
+        }
+    }
+
+    /** Returns where the command of an exec action starts (its ':'), or -1 when the action carries none. */
+    private static int commandOf(String action) {
+        for (String prefix : WITH_COMMAND) {
+            if (action.startsWith(prefix + ":")) {
+                return prefix.length();
+            }
+        }
+        return -1;
+    }
+
     /** Returns what tells two deliveries of one event apart from two events: time, actor and action. */
     public Key key() {
         return new Key(timeNano, actorId, action);
+    }
+
+    @Override
+    public String toString() {
+        return type + " " + (commandOf(action) < 0 ? action : action.substring(0, commandOf(action))) + " " + actorId;
     }
 
     /** The identity of an event, for dropping the copy a catch-up and the live stream both deliver. */

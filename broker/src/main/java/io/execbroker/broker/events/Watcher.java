@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * One watcher's WebSocket: each event its scope and filter let through goes out as one text message, Docker's JSON
- * unchanged. Its queue is the WebSocket's write queue, bounded in bytes: once a write leaves it full the watcher is
+ * unchanged, except that exec events lose their command line unless the scope keeps it
+ * ({@link DockerEvent#withoutCommand}). Its queue is the WebSocket's write queue, bounded in bytes: once a write leaves it full the watcher is
  * closed with {@link CloseCodes#WATCHER_TOO_SLOW} and a reason naming the last {@code timeNano} it was sent (that
  * event is still delivered before the close), never buffered further and never skipped.
  *
@@ -170,10 +171,13 @@ final class Watcher {
             }
             return;
         }
-        if (!scope.allows(event) || !query.filter().matches(event)) {
+        // The filter sees what the watcher would be sent: without the command line, a filter naming one would
+        // tell the watcher whether an exec ran it.
+        DockerEvent shown = scope.scope().commands() ? event : event.withoutCommand();
+        if (!scope.allows(event) || !query.filter().matches(shown)) {
             return;
         }
-        socket.writeTextMessage(event.json());
+        socket.writeTextMessage(shown.json());
         sent++;
         lastTimeNano = event.timeNano();
         if (socket.writeQueueFull()) {

@@ -11,6 +11,7 @@ import io.execbroker.broker.events.WatchScope;
 import io.execbroker.broker.events.Watches;
 import io.execbroker.broker.policy.ExecPolicy;
 import io.execbroker.protocol.grant.WatchGrant;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The events route: a WebSocket watch of Docker events, checked like an exec session before the upgrade. In order:
  * the shared {@link HandshakeChecks} (400, 429, 403, 400), the watcher's own query (400 naming the bad part), the
- * watcher cap (503), the authorizer's watch grant (its status; an exec grant is 403), and only then Docker: the
- * shared events stream must be open (503 "Docker is unreachable" otherwise). Each refusal is audited.
+ * watcher cap (503), the authorizer's watch grant (its status; an exec grant is 403), the subject's watch cap
+ * (429), and only then Docker: the shared events stream must be open (503 "Docker is unreachable" otherwise).
+ * Each refusal is audited.
  */
 public final class EventsHandshakeHandler implements Handler<RoutingContext> {
     private static final Logger LOG = LoggerFactory.getLogger(EventsHandshakeHandler.class);
@@ -71,7 +73,8 @@ public final class EventsHandshakeHandler implements Handler<RoutingContext> {
         request.pause();
         // Docker is asked for nothing before the grant is known.
         authorizer.authorizeWatch(admitted.get())
-            .compose(grant -> hub.ready().map(grant))
+            .compose(this::claimSubject)
+            .compose(grant -> hub.ready().map(grant).onFailure(e -> releaseSubject(grant)))
             .onComplete(granted -> {
                 if (granted.failed()) {
                     hub.release();
@@ -82,11 +85,24 @@ public final class EventsHandshakeHandler implements Handler<RoutingContext> {
             });
     }
 
+    /** Counts the watch against its subject's cap: 429 past it. */
+    private Future<WatchGrant> claimSubject(WatchGrant grant) {
+        if (grant.subject().isPresent() && !watches.tryClaimSubject(grant.subject().get())) {
+            return Future.failedFuture(new AuthorizationException(429, "too many watches for this subject"));
+        }
+        return Future.succeededFuture(grant);
+    }
+
+    private void releaseSubject(WatchGrant grant) {
+        grant.subject().ifPresent(watches::releaseSubject);
+    }
+
     private void upgrade(HttpServerRequest request, String ip, Optional<String> origin, WatchGrant grant,
                          WatchQuery query) {
         request.toWebSocket().onComplete(upgraded -> {
             if (upgraded.failed()) {
                 watches.hub().release();
+                releaseSubject(grant);
                 LOG.debug("upgrade failed: {}", upgraded.cause().toString());
                 return;
             }

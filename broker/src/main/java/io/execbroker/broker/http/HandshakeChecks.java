@@ -76,7 +76,8 @@ public final class HandshakeChecks {
         return upgrade != null && upgrade.equalsIgnoreCase("websocket");
     }
 
-    static void reject(RoutingContext ctx, int status, String message) {
+    /** Answers {@code status} with {@code {"error": message}}, unless an answer was already sent. */
+    public static void reject(RoutingContext ctx, int status, String message) {
         if (ctx.response().ended()) {
             return;
         }

@@ -1,10 +1,10 @@
 package io.execbroker.broker.session;
 
+import io.execbroker.broker.policy.SubjectQuota;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,7 +18,7 @@ public final class SessionRegistry {
     private final int maxSessions;
     private final Set<ExecSession> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger reserved = new AtomicInteger();
-    private final Map<String, Integer> perSubject = new ConcurrentHashMap<>();
+    private final SubjectQuota perSubject = new SubjectQuota();
     private volatile boolean closing;
 
     public SessionRegistry(int maxSessions) {
@@ -43,20 +43,11 @@ public final class SessionRegistry {
      * {@code max}. Each true must be followed by one {@link #releaseSubject}.
      */
     public boolean tryClaimSubject(String subject, int max) {
-        boolean[] claimed = {false};
-        perSubject.compute(subject, (k, n) -> {
-            int count = n == null ? 0 : n;
-            if (count >= max) {
-                return n;
-            }
-            claimed[0] = true;
-            return count + 1;
-        });
-        return claimed[0];
+        return perSubject.tryClaim(subject, max);
     }
 
     public void releaseSubject(String subject) {
-        perSubject.computeIfPresent(subject, (k, n) -> n <= 1 ? null : n - 1);
+        perSubject.release(subject);
     }
 
     /** Adds a session; once the broker is stopping, gives back its slot instead and returns false. */

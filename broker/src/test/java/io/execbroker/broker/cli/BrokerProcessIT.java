@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.github.dockerjava.api.DockerClient;
 import io.execbroker.broker.testing.ContainerProcesses;
 import io.execbroker.broker.testing.DockerFixture;
+import io.execbroker.broker.testing.RawHandshake;
 import io.execbroker.broker.testing.TestController;
 import io.execbroker.protocol.client.ExecClient;
 import io.execbroker.protocol.frame.CloseCodes;
@@ -47,7 +48,8 @@ class BrokerProcessIT {
         controller = TestController.start();
         auditFile = Files.createTempFile("audit", ".jsonl");
         broker = new ProcessBuilder(java(), "-jar", JAR.toString(), "serve", "--listen", "127.0.0.1:0",
-            "--controller-url", controller.url(), "--audit-log", auditFile.toString()).redirectErrorStream(true).start();
+            "--controller-url", controller.url(), "--events-path", "/watch", "--audit-log", auditFile.toString())
+            .redirectErrorStream(true).start();
         CompletableFuture<Integer> listening = new CompletableFuture<>();
         Thread reader = new Thread(() -> readLog(listening), "broker-log");
         reader.setDaemon(true);
@@ -66,6 +68,14 @@ class BrokerProcessIT {
     void theJarRunsOnNettysNativeEpollTransport() {
         // The shaded jar must carry the epoll library for linux-x86_64; without it the broker falls back to NIO.
         assertThat(brokerLog).anyMatch(line -> line.contains("listening on") && line.contains("native transport"));
+    }
+
+    @Test
+    void theEventsPathFlagMovesTheWatchRoute() throws Exception {
+        assertThat(brokerLog).anyMatch(line -> line.contains("listening on") && line.contains("events on /watch"));
+        assertThat(RawHandshake.send(port, "/watch")).startsWith("HTTP/1.1 401 ");
+        assertThat(RawHandshake.send(port, "/events")).startsWith("HTTP/1.1 404 ")
+            .contains("{\"error\":\"not found (the broker serves /exec and /watch)\"}");
     }
 
     @Test

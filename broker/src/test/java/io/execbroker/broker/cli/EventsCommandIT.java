@@ -6,17 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
-import io.execbroker.broker.auth.AuthorizationException;
-import io.execbroker.broker.auth.Authorizer;
-import io.execbroker.broker.auth.HandshakeRequest;
 import io.execbroker.broker.config.BrokerSettings;
 import io.execbroker.broker.config.EventSettings;
+import io.execbroker.broker.testing.WatchTokens;
 import io.execbroker.broker.testing.BrokerHarness;
 import io.execbroker.broker.testing.DockerFixture;
-import io.execbroker.protocol.grant.EventScope;
-import io.execbroker.protocol.grant.ExecGrant;
-import io.execbroker.protocol.grant.WatchGrant;
-import io.vertx.core.Future;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -26,8 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -53,21 +45,8 @@ class EventsCommandIT {
     private DockerClient docker;
 
     /** Token "mine" watches the test's container; any other is refused with 401. */
-    private final Authorizer authorizer = new Authorizer() {
-        @Override
-        public Future<ExecGrant> authorize(HandshakeRequest request) {
-            return Future.failedFuture(new AuthorizationException(403, "no exec here"));
-        }
-
-        @Override
-        public Future<WatchGrant> authorizeWatch(HandshakeRequest request) {
-            if (request.token().orElse("").equals("mine")) {
-                return Future.succeededFuture(new WatchGrant(Optional.of("alice"),
-                    new EventScope(List.of(name), List.of(LABEL + "=" + run), Set.of("container"))));
-            }
-            return Future.failedFuture(new AuthorizationException(401, "bad token"));
-        }
-    };
+    private final WatchTokens authorizer = new WatchTokens()
+        .watch("mine", WatchTokens.grant("alice", name, LABEL + "=" + run));
 
     @BeforeEach
     void start() throws Exception {

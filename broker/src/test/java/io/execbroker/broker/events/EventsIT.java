@@ -9,19 +9,15 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Frame;
 import io.execbroker.broker.Broker;
 import io.execbroker.broker.audit.AuditRecord;
-import io.execbroker.broker.auth.AuthorizationException;
-import io.execbroker.broker.auth.Authorizer;
-import io.execbroker.broker.auth.HandshakeRequest;
 import io.execbroker.broker.config.BrokerSettings;
 import io.execbroker.broker.config.EventSettings;
 import io.execbroker.broker.testing.BrokerHarness;
 import io.execbroker.broker.testing.DockerFixture;
 import io.execbroker.broker.testing.RawHandshake;
+import io.execbroker.broker.testing.WatchTokens;
 import io.execbroker.protocol.frame.CloseCodes;
 import io.execbroker.protocol.grant.EventScope;
-import io.execbroker.protocol.grant.ExecGrant;
 import io.execbroker.protocol.grant.WatchGrant;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -43,6 +39,8 @@ import org.junit.jupiter.api.Test;
 /** Watches of the real engine's events through a real broker, with labelled containers of the test's own. */
 class EventsIT {
     private static final String LABEL = "exec-broker.events-test";
+    /** The watches one subject may hold here: as many as the filter test opens for alice. */
+    private static final int MAX_PER_SUBJECT = 6;
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String mine = "evt-" + run;
@@ -54,26 +52,16 @@ class EventsIT {
     private DockerClient docker;
     private WebSocketClient client;
 
-    /** Tokens: "mine" watches the test's container, "other" only the other one, "exec" is an exec grant. */
-    private final Authorizer authorizer = new Authorizer() {
-        @Override
-        public Future<ExecGrant> authorize(HandshakeRequest request) {
-            return Future.failedFuture(new AuthorizationException(403, "no exec here"));
-        }
-
-        @Override
-        public Future<WatchGrant> authorizeWatch(HandshakeRequest request) {
-            String token = request.token().orElse("");
-            return switch (token) {
-                case "mine" -> Future.succeededFuture(new WatchGrant(Optional.of("alice"),
-                    new EventScope(List.of(mine), List.of(LABEL + "=" + run), Set.of("container"))));
-                case "other" -> Future.succeededFuture(new WatchGrant(Optional.of("bob"),
-                    new EventScope(List.of(other), List.of(), Set.of("container"))));
-                case "exec" -> Future.failedFuture(new AuthorizationException(403, "an exec grant does not allow watching events"));
-                default -> Future.failedFuture(new AuthorizationException(401, "bad token"));
-            };
-        }
-    };
+    /**
+     * Tokens: "mine" watches the test's container, "commands" too and sees exec command lines, "other" only the
+     * other container, "exec" is an exec grant.
+     */
+    private final WatchTokens authorizer = new WatchTokens()
+        .watch("mine", WatchTokens.grant("alice", mine, LABEL + "=" + run))
+        .watch("commands", new WatchGrant(Optional.of("auditor"),
+            new EventScope(List.of(mine), List.of(), Set.of(EventScope.CONTAINER), true)))
+        .watch("other", WatchTokens.grant("bob", other, null))
+        .refuse("exec", 403, "an exec grant does not allow watching events");
 
     @BeforeEach
     void start() throws Exception {
@@ -81,7 +69,7 @@ class EventsIT {
         vertx = Vertx.vertx(Broker.vertxOptions().setMaxEventLoopExecuteTime(200)
             .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
         BrokerSettings settings = BrokerSettings.defaults().withPort(0).withHandshake(BrokerHarness.LENIENT_HANDSHAKES)
-            .withEvents(EventSettings.DEFAULTS);
+            .withEvents(EventSettings.DEFAULTS.withMaxWatchersPerSubject(MAX_PER_SUBJECT));
         broker = Broker.start(vertx, settings, authorizer, audit::add).toCompletionStage().toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
         // A small receive buffer, so that a watcher that does not read fills the broker's queue soon.
@@ -256,5 +244,50 @@ class EventsIT {
             .allSatisfy(r -> assertThat(r.toJson()).contains("\"events\":{\"containers\":["));
         assertThat(broker.events().upstreamOpens()).isEqualTo(1);
         second.socket.close();
+    }
+
+    @Test
+    void aSubjectPastItsWatchCapGets429AndItsPlaceComesBackWhenAWatchEnds() throws Exception {
+        List<WatchRecorder> alices = new ArrayList<>();
+        for (int i = 0; i < MAX_PER_SUBJECT; i++) {
+            alices.add(watch("", "mine"));
+        }
+        assertThat(RawHandshake.send(broker.port(), "/events", "Authorization: Bearer mine"))
+            .startsWith("HTTP/1.1 429 ").contains("too many watches for this subject");
+        // Another subject is not held back by alice's watches.
+        WatchRecorder bob = watch("", "other");
+        alices.get(0).socket.close();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+            assertThat(RawHandshake.send(broker.port(), "/events", "Authorization: Bearer mine"))
+                .startsWith("HTTP/1.1 101 "));
+        assertThat(audit).filteredOn(r -> r.status() == 429).first()
+            .satisfies(r -> assertThat(r.reason()).isEqualTo("too many watches for this subject"));
+        bob.socket.close();
+    }
+
+    @Test
+    void execEventsLoseTheirCommandLineUnlessTheScopeKeepsIt() throws Exception {
+        String id = container(mine, Map.of(LABEL, run));
+        docker.startContainerCmd(id).exec();
+        String secret = "secret-" + run;
+        WatchRecorder plain = watch("", "mine");
+        WatchRecorder probing = watch("?filter=event=" + java.net.URLEncoder.encode("exec_start: echo " + secret,
+            java.nio.charset.StandardCharsets.UTF_8), "mine");
+        WatchRecorder auditor = watch("", "commands");
+        String exec = docker.execCreateCmd(id).withCmd("echo", secret).exec().getId();
+        docker.execStartCmd(exec).exec(new ResultCallback.Adapter<Frame>()).awaitCompletion(20, TimeUnit.SECONDS);
+        docker.stopContainerCmd(id).withTimeout(1).exec();
+
+        List<JsonNode> cut = plain.until("stop", mine);
+        assertThat(cut).extracting(event -> event.path("Action").asText()).contains("exec_create", "exec_start");
+        assertThat(cut).filteredOn(event -> action(event).startsWith("exec_")).allSatisfy(event -> {
+            assertThat(event.toString()).doesNotContain(secret);
+            assertThat(event.path("status").asText()).isEqualTo(event.path("Action").asText());
+            assertThat(event.path("Actor").path("Attributes").path("execID").asText()).isNotEmpty();
+        });
+        assertThat(auditor.until("stop", mine)).extracting(event -> event.path("Action").asText())
+            .contains("exec_create: echo " + secret, "exec_start: echo " + secret);
+        // A filter naming the command line cannot tell a watcher that does not see it whether the exec ran.
+        assertThat(probing.events).isEmpty();
     }
 }

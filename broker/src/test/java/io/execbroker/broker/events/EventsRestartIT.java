@@ -8,21 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.HostConfig;
 import io.execbroker.broker.audit.AuditRecord;
-import io.execbroker.broker.auth.AuthorizationException;
-import io.execbroker.broker.auth.Authorizer;
-import io.execbroker.broker.auth.HandshakeRequest;
 import io.execbroker.broker.config.BrokerSettings;
 import io.execbroker.broker.config.EventSettings;
+import io.execbroker.broker.testing.WatchTokens;
 import io.execbroker.broker.testing.BrokerHarness;
 import io.execbroker.broker.testing.DockerFixture;
 import io.execbroker.broker.testing.RawHandshake;
 import io.execbroker.broker.testing.SecondEngine;
 import io.execbroker.protocol.client.ExecClient;
 import io.execbroker.protocol.frame.CloseCodes;
-import io.execbroker.protocol.grant.EventScope;
 import io.execbroker.protocol.grant.ExecGrant;
-import io.execbroker.protocol.grant.WatchGrant;
-import io.vertx.core.Future;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 
@@ -30,8 +25,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -62,21 +55,9 @@ class EventsRestartIT {
     private WebSocketClient client;
 
     /** Token "mine" watches the test's container; any exec request is granted in it. */
-    private final Authorizer authorizer = new Authorizer() {
-        @Override
-        public Future<ExecGrant> authorize(HandshakeRequest request) {
-            return Future.succeededFuture(ExecGrant.builder(mine, request.requestedCommand()).subject("test").build());
-        }
-
-        @Override
-        public Future<WatchGrant> authorizeWatch(HandshakeRequest request) {
-            if (!request.token().orElse("").equals("mine")) {
-                return Future.failedFuture(new AuthorizationException(401, "bad token"));
-            }
-            return Future.succeededFuture(new WatchGrant(Optional.of("alice"),
-                new EventScope(List.of(mine), List.of(LABEL + "=" + run), Set.of("container"))));
-        }
-    };
+    private final WatchTokens authorizer = new WatchTokens()
+        .watch("mine", WatchTokens.grant("alice", mine, LABEL + "=" + run))
+        .execs(request -> ExecGrant.builder(mine, request.requestedCommand()).subject("test").build());
 
     @BeforeEach
     void start() throws Exception {

@@ -17,8 +17,10 @@ import java.util.TreeSet;
  *     every container. Empty with labels set: any name
  * @param labels labels every container must carry: {@code key} (set, to any value) or {@code key=value}
  * @param types Docker event types the watch may see, like {@code container} or {@code image}; never empty
+ * @param commands whether exec events keep their command line ({@code exec_start: sh -c ls}); false, the default,
+ *     cuts it to {@code exec_start}, as an argv may carry a secret of another user of the container
  */
-public record EventScope(List<String> containers, List<String> labels, Set<String> types) {
+public record EventScope(List<String> containers, List<String> labels, Set<String> types, boolean commands) {
     /** The event types Docker's engine API defines; any other value is refused. */
     public static final Set<String> DOCKER_TYPES = Set.of("builder", "config", "container", "daemon", "image",
         "network", "node", "plugin", "secret", "service", "volume");
@@ -65,6 +67,11 @@ public record EventScope(List<String> containers, List<String> labels, Set<Strin
             throw new InvalidGrantException("events.containers", "missing (expected: names or globs, or labels, to say"
                 + " which containers; [\"*\"] for every container)");
         }
+    }
+
+    /** A scope that cuts the command lines of exec events, the default. */
+    public EventScope(List<String> containers, List<String> labels, Set<String> types) {
+        this(containers, labels, types, false);
     }
 
     /** Returns the key of a label selector: {@code team} for {@code team=a} and for {@code team}. */

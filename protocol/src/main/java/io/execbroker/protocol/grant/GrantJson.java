@@ -93,7 +93,8 @@ public final class GrantJson {
         JsonNode types = events.get("types");
         return new EventScope(optionalStrings(events, "containers"), optionalStrings(events, "labels"),
             types == null || types.isNull() ? Set.of(EventScope.CONTAINER)
-                : new LinkedHashSet<>(strings("events.types", types)));
+                : new LinkedHashSet<>(strings("events.types", types)),
+            optionalBoolean(events, "commands", "events.commands"));
     }
 
     private static List<String> optionalStrings(JsonNode events, String name) {
@@ -249,12 +250,17 @@ public final class GrantJson {
     }
 
     private static boolean optionalBoolean(JsonNode root, String field) {
+        return optionalBoolean(root, field, field);
+    }
+
+    /** Reads {@code field} of {@code root}, named {@code shown} in errors (like {@code events.commands}). */
+    private static boolean optionalBoolean(JsonNode root, String field, String shown) {
         JsonNode value = root.get(field);
         if (value == null || value.isNull()) {
             return false;
         }
         if (!value.isBoolean()) {
-            throw new InvalidGrantException(field, "a " + kind(value) + " (expected: true or false)");
+            throw new InvalidGrantException(shown, "a " + kind(value) + " (expected: true or false)");
         }
         return value.booleanValue();
     }

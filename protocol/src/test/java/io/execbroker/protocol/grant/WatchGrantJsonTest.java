@@ -92,4 +92,14 @@ class WatchGrantJsonTest {
             .hasMessage("events.types: \"containers\" (expected: one of [builder, config, container, daemon, image,"
                 + " network, node, plugin, secret, service, volume])");
     }
+
+    @Test
+    void commandLinesOfExecEventsAreCutUnlessTheScopeSaysCommands() {
+        assertThat(GrantJson.parseWatch("{\"events\":{\"containers\":[\"*\"]}}").scope().commands()).isFalse();
+        assertThat(GrantJson.parseWatch("{\"events\":{\"containers\":[\"*\"],\"commands\":true}}").scope().commands())
+            .isTrue();
+        assertThatThrownBy(() -> GrantJson.parseWatch("{\"events\":{\"containers\":[\"*\"],\"commands\":\"yes\"}}"))
+            .isInstanceOf(InvalidGrantException.class).hasMessageContaining("events.commands")
+            .hasMessageContaining("a string (expected: true or false)");
+    }
 }
