@@ -18,6 +18,10 @@ import io.execbroker.broker.events.Watches;
 import io.execbroker.broker.http.EventsHandshakeHandler;
 import io.execbroker.broker.http.ExecHandshakeHandler;
 import io.execbroker.broker.http.HandshakeChecks;
+import io.execbroker.broker.ops.BrokerMetrics;
+import io.execbroker.broker.ops.MeteredAuditLog;
+import io.execbroker.broker.ops.MeteredAuthorizer;
+import io.execbroker.broker.ops.Readiness;
 import io.execbroker.broker.policy.DockerContainerLookup;
 import io.execbroker.broker.policy.ExecPolicy;
 import io.execbroker.broker.policy.PolicyRules;
@@ -60,9 +64,14 @@ public final class Broker {
     private final HttpServer server;
     private final EventHub hub;
     private final HttpClient events;
+    private final BrokerMetrics metrics;
+    private final Readiness readiness;
 
     private Broker(Vertx vertx, DockerClient docker, WorkerExecutor workers, NetClient streams,
-                   SessionRegistry registry, HttpServer server, EventHub hub, HttpClient events) {
+                   SessionRegistry registry, HttpServer server, EventHub hub, HttpClient events,
+                   BrokerMetrics metrics, Readiness readiness) {
+        this.metrics = metrics;
+        this.readiness = readiness;
         this.hub = hub;
         this.events = events;
         this.vertx = vertx;
@@ -99,33 +108,37 @@ public final class Broker {
     public static Future<Broker> start(Vertx vertx, BrokerSettings settings, Authorizer authorizer, AuditLog audit,
                                        DefaultDockerClientConfig dockerConfig) {
         Objects.requireNonNull(dockerConfig, "dockerConfig");
+        BrokerMetrics metrics = BrokerMetrics.prometheus();
+        AuditLog metered = new MeteredAuditLog(audit, metrics);
+        Authorizer decides = new MeteredAuthorizer(authorizer, metrics);
         DockerClient docker = DockerClients.create(dockerConfig, DockerClients.DEFAULT_CALL_TIMEOUT);
         WorkerExecutor workers = vertx.createSharedWorkerExecutor("docker-control", DOCKER_WORKERS);
-        DockerControl control = new DockerControl(docker, workers);
+        DockerControl control = new DockerControl(docker, workers, metrics);
         DockerEndpoint endpoint = DockerEndpoint.of(dockerConfig.getDockerHost(),
             dockerConfig.getSSLConfig() instanceof LocalDirectorySSLConfig tls ? Path.of(tls.getDockerCertPath()) : null);
         NetClient streams = vertx.createNetClient(endpoint.clientOptions());
-        ExecTerminator terminator = new ExecTerminator(vertx, control, workers, settings.limits().killGrace());
+        ExecTerminator terminator = new ExecTerminator(vertx, control, workers, settings.limits().killGrace(), metrics);
         // Teardown needs the Docker host's pids: say at once if they cannot be seen (without delaying the start).
         new HostPidCheck(docker, workers, ProcessTable.system()).run().onComplete(HostPidCheck::log);
         SessionRegistry registry = new SessionRegistry(settings.limits().maxSessions());
 
-        ExecPolicy policy = new ExecPolicy(settings.policy(), new DockerContainerLookup(docker, workers));
+        ExecPolicy policy = new ExecPolicy(settings.policy(), new DockerContainerLookup(docker, workers, metrics));
         if (settings.policy().equals(PolicyRules.ALLOW_ALL)) {
             LOG.warn("no policy rules configured: every grant the authorizer makes is allowed");
         }
-        HandshakeChecks checks = new HandshakeChecks(settings.handshake(), audit);
+        HandshakeChecks checks = new HandshakeChecks(settings.handshake(), metered, metrics);
         HttpClient events = vertx.createHttpClient(eventsClientOptions(endpoint), new PoolOptions()
             .setHttp1MaxSize(EVENT_STREAMS).setMaxWaitQueueSize(settings.events().maxWatchers()));
         EventHub hub = new EventHub(vertx.getOrCreateContext(), events, endpoint.address(), endpoint.hostHeader(),
             settings.events().maxWatchers());
         Router router = Router.router(vertx);
-        router.get(settings.path()).handler(new ExecHandshakeHandler(vertx, authorizer, policy,
+        router.get(settings.path()).handler(new ExecHandshakeHandler(vertx, decides, policy,
             new DockerExecLauncher(control, terminator, streams, endpoint), settings.limits(), settings.handshake(),
-            registry, audit, checks));
-        router.get(settings.events().path()).handler(new EventsHandshakeHandler(authorizer, policy,
-            new Watches(hub, settings.events(), audit, Clock.systemUTC()), checks, audit));
-        router.get("/healthz").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
+            registry, metered, checks));
+        router.get(settings.events().path()).handler(new EventsHandshakeHandler(decides, policy,
+            new Watches(hub, settings.events(), metered, Clock.systemUTC()), checks, metered));
+        metrics.open(registry::open, hub::watching);
+        Readiness readiness = new Readiness(vertx, control::ping, decides::ready);
         // As JSON like every other refusal, and without echoing the client's path.
         router.errorHandler(404, ctx -> HandshakeChecks.reject(ctx, 404, "not found (the broker serves "
             + settings.path() + " and " + settings.events().path() + ")"));
@@ -143,7 +156,8 @@ public final class Broker {
             .setPerFrameWebSocketCompressionSupported(false)
             .setTcpNoDelay(true);
         HttpServer server = vertx.createHttpServer(options).requestHandler(router);
-        return server.listen().map(s -> new Broker(vertx, docker, workers, streams, registry, s, hub, events));
+        return server.listen().map(s -> new Broker(vertx, docker, workers, streams, registry, s, hub, events,
+            metrics, readiness));
     }
 
     /** Docker's endpoint for event streams: no keep-alive, so that closing a stream closes its connection. */
@@ -169,6 +183,16 @@ public final class Broker {
         return registry;
     }
 
+    /** Returns the broker's metrics, for the ops listener and tests. */
+    public BrokerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Returns the readiness checks: Docker's ping and the authorizer's key material. */
+    public Readiness readiness() {
+        return readiness;
+    }
+
     /** Returns the shared Docker events subscription of the watches. */
     public EventHub events() {
         return hub;
@@ -185,6 +209,7 @@ public final class Broker {
                 docker.close();
                 return null;
             }, false))
-            .transform(v -> workers.close());
+            .transform(v -> workers.close())
+            .andThen(v -> metrics.close());
     }
 }

@@ -20,4 +20,17 @@ public interface Authorizer {
     default Future<WatchGrant> authorizeWatch(HandshakeRequest request) {
         return Future.failedFuture(new AuthorizationException(403, "watching events is not granted"));
     }
+
+    /**
+     * Completes once handshakes can be decided (the key material is loaded, like a JWKS), or fails saying what is
+     * missing; for the readiness probe. By default ready at once.
+     */
+    default Future<Void> ready() {
+        return Future.succeededFuture();
+    }
+
+    /** Returns what decides, for metrics: {@code controller}, {@code jwt}, or {@code custom}. */
+    default String mode() {
+        return "custom";
+    }
 }

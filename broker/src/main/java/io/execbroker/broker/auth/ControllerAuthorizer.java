@@ -69,6 +69,11 @@ public final class ControllerAuthorizer implements Authorizer {
     }
 
     @Override
+    public String mode() {
+        return "controller";
+    }
+
+    @Override
     public Future<ExecGrant> authorize(HandshakeRequest request) {
         return call(request).compose(body -> parsed(() -> GrantJson.parse(body, settings.defaultContainer())));
     }

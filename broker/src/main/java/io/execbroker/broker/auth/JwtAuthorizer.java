@@ -49,6 +49,7 @@ public final class JwtAuthorizer implements Authorizer {
     private final JwtSettings settings;
     private final Clock clock;
     private final Function<String, Future<JwtKey>> keys;
+    private final java.util.function.Supplier<Future<Void>> keysReady;
     private final boolean keysByKid;
     private final JwtReplayCache replays;
 
@@ -66,14 +67,27 @@ public final class JwtAuthorizer implements Authorizer {
             JwtJwks set = new JwtJwks(Objects.requireNonNull(vertx, "vertx"), jwks.url(), settings.jwksTimeout(),
                 settings.jwksMinRefreshInterval(), settings.jwksMaxAge(), clock);
             this.keys = set::find;
+            this.keysReady = set::ready;
             this.keysByKid = true;
         } else {
             Future<JwtKey> key = Future.succeededFuture(source instanceof JwtKeySource.HmacSecret secret
                 ? JwtKey.hmac(secret.secret()) : JwtKey.of(((JwtKeySource.Public) source).key()));
             this.keys = kid -> key;
+            this.keysReady = () -> Future.succeededFuture();
             this.keysByKid = false;
         }
         this.replays = settings.requireJti() ? new JwtReplayCache(settings.replayCacheSize(), clock) : null;
+    }
+
+    /** Ready once its key is at hand: at once for a secret or a public key; for a JWKS, a set within its age. */
+    @Override
+    public Future<Void> ready() {
+        return keysReady.get();
+    }
+
+    @Override
+    public String mode() {
+        return "jwt";
     }
 
     @Override

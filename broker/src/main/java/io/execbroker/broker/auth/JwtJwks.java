@@ -109,6 +109,33 @@ final class JwtJwks {
         }));
     }
 
+    /**
+     * Completes when a key set younger than the maximum age is held; otherwise fetches one (within the same rate
+     * limit as {@link #find}) and completes with that fetch, failing 503 (or 502) when there is none to be had.
+     */
+    Future<Void> ready() {
+        Instant now = clock.instant();
+        Promise<Void> started = null;
+        Future<Void> pending;
+        synchronized (lock) {
+            if (keysFetchedAt != null && now.isBefore(keysFetchedAt.plus(maxAge))) {
+                return Future.succeededFuture();
+            }
+            if (inFlight != null) {
+                pending = inFlight;
+            } else if (!mayStartFetch(now)) {
+                return Future.failedFuture(lastFailure != null ? lastFailure : unavailable());
+            } else {
+                started = startFetch(now);
+                pending = started.future();
+            }
+        }
+        if (started != null) {
+            fetch(started, now);
+        }
+        return onCallerContext(pending);
+    }
+
     /** Returns true if no fetch runs and none started within the minimum refresh interval; hold {@link #lock}. */
     private boolean mayStartFetch(Instant now) {
         return inFlight == null && (lastFetch == null || !now.isBefore(lastFetch.plus(minRefreshInterval)));

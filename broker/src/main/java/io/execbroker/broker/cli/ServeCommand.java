@@ -7,6 +7,8 @@ import io.execbroker.broker.config.BrokerConfig;
 import io.execbroker.broker.config.ConfigException;
 import io.execbroker.broker.config.ConfigValues;
 import io.execbroker.broker.config.StartupWarnings;
+import io.execbroker.broker.ops.OpsServer;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.nio.file.Path;
@@ -40,6 +42,9 @@ public final class ServeCommand implements Callable<Integer> {
     private Path config;
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Where to listen (default 127.0.0.1:8866)")
     private String listen;
+    @Option(names = "--ops-listen", paramLabel = "HOST:PORT|off",
+        description = "Where /metrics, /healthz and /readyz listen (default 127.0.0.1:9866)")
+    private String opsListen;
     @Option(names = "--path", description = "The WebSocket path (default /exec)")
     private String path;
     @Option(names = "--events-path", description = "The WebSocket path of Docker events watches (default /events)")
@@ -92,6 +97,24 @@ public final class ServeCommand implements Callable<Integer> {
         }
         Broker broker = Broker.start(vertx, cfg.settings(), authorizer, audit).toCompletionStage().toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
+        broker.metrics().auditDropped(audit, JsonLinesAuditLog::dropped);
+        OpsServer ops = null;
+        if (cfg.ops().isPresent()) {
+            BrokerConfig.HostPort at = cfg.ops().get();
+            try {
+                ops = OpsServer.start(vertx, at.host(), at.port(), broker.metrics(), broker.readiness())
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                System.err.println("exec-broker: cannot start: ops.listen: cannot listen on " + at.host() + ":"
+                    + at.port() + " (" + e.getCause().getMessage() + ")");
+                broker.stop().transform(v -> vertx.close()).toCompletionStage().toCompletableFuture()
+                    .get(60, TimeUnit.SECONDS);
+                audit.close();
+                return 1;
+            }
+            LOG.info("metrics and probes on http://{}:{}/metrics, /healthz, /readyz", at.host(), ops.port());
+        }
+        OpsServer opsServer = ops;
         LOG.info("exec-broker listening on {}:{}{}, events on {} ({} mode, {} transport)", cfg.settings().host(),
             broker.port(), cfg.settings().path(), cfg.settings().events().path(),
             cfg.controller().isPresent() ? "controller" : "JWT",
@@ -100,7 +123,8 @@ public final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Signals.onStop(() -> {
             LOG.info("stopping: shutting down sessions");
-            broker.stop().transform(v -> vertx.close()).onComplete(v -> stopped.countDown());
+            Future<Void> opsClosed = opsServer == null ? Future.succeededFuture() : opsServer.close();
+            opsClosed.transform(v -> broker.stop()).transform(v -> vertx.close()).onComplete(v -> stopped.countDown());
         });
         stopped.await();
         audit.close();
@@ -113,6 +137,7 @@ public final class ServeCommand implements Callable<Integer> {
         Map<String, String> flags = new LinkedHashMap<>();
         put(flags, "listen", listen);
         put(flags, "path", path);
+        put(flags, "ops.listen", opsListen);
         put(flags, "eventsPath", eventsPath);
         put(flags, "controller.url", controllerUrl);
         put(flags, "controller.secretFile", controllerSecretFile);

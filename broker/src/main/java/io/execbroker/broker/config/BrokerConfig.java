@@ -21,9 +21,13 @@ import java.util.Optional;
  * @param jwt JWT mode's settings, if that is the mode
  * @param defaultContainer the container of grants that name none
  * @param auditLog a file, or {@code -} for stdout
+ * @param ops where the metrics and the probes listen, unless {@code ops.listen} is {@code off}
  */
 public record BrokerConfig(BrokerSettings settings, Optional<Controller> controller, Optional<Jwt> jwt,
-                           Optional<String> defaultContainer, String auditLog) {
+                           Optional<String> defaultContainer, String auditLog, Optional<HostPort> ops) {
+
+    /** An address to listen on. */
+    public record HostPort(String host, int port) { }
 
     /** Controller mode. */
     public record Controller(URI url, Optional<Path> secretFile, Duration timeout, int maxBodyBytes, int maxInFlight) { }
@@ -35,16 +39,13 @@ public record BrokerConfig(BrokerSettings settings, Optional<Controller> control
 
     /** @throws ConfigException naming the key that is wrong and what was expected */
     public static BrokerConfig from(ConfigValues v) throws ConfigException {
-        String listen = v.string("listen").orElseThrow();
-        int colon = listen.lastIndexOf(':');
-        int port;
-        try {
-            port = Integer.parseInt(listen.substring(colon + 1));
-        } catch (RuntimeException e) {
-            port = -1;
-        }
-        if (colon <= 0 || port < 0 || port > 65535) {
-            throw new ConfigException("listen: " + listen + " (expected: HOST:PORT, like 127.0.0.1:8866)");
+        HostPort listen = hostPort("listen", v.string("listen").orElseThrow(), "127.0.0.1:8866");
+        String opsListen = v.string("ops.listen").orElseThrow();
+        Optional<HostPort> ops = opsListen.equals("off") ? Optional.empty()
+            : Optional.of(hostPort("ops.listen", opsListen, "127.0.0.1:9866"));
+        if (ops.isPresent() && ops.get().port() != 0 && ops.get().equals(listen)) {
+            throw new ConfigException("ops.listen: " + opsListen + " (expected: another address than listen, so that"
+                + " the WebSocket port never serves metrics)");
         }
         String path = v.string("path").orElseThrow();
         if (!path.startsWith("/")) {
@@ -64,7 +65,7 @@ public record BrokerConfig(BrokerSettings settings, Optional<Controller> control
         }
         EventSettings events = new EventSettings(eventsPath, v.integer("events.maxWatchers", 1),
             v.integer("events.queueBytes", 1024), v.integer("events.maxWatchersPerSubject", 1));
-        BrokerSettings settings = new BrokerSettings(listen.substring(0, colon), port, path, limits, handshake,
+        BrokerSettings settings = new BrokerSettings(listen.host(), listen.port(), path, limits, handshake,
             policy(v), events);
 
         Optional<Controller> controller = v.url("controller.url").map(url -> new Controller(url, null, null, 0, 0));
@@ -94,7 +95,21 @@ public record BrokerConfig(BrokerSettings settings, Optional<Controller> control
                 + " --jwt-public-key or --jwks-url))");
         }
         return new BrokerConfig(settings, controller, keySources == 1 ? Optional.of(jwt) : Optional.empty(),
-            v.string("defaultContainer"), v.string("audit.log").orElse("-"));
+            v.string("defaultContainer"), v.string("audit.log").orElse("-"), ops);
+    }
+
+    private static HostPort hostPort(String key, String value, String example) throws ConfigException {
+        int colon = value.lastIndexOf(':');
+        int port;
+        try {
+            port = Integer.parseInt(value.substring(colon + 1));
+        } catch (RuntimeException e) {
+            port = -1;
+        }
+        if (colon <= 0 || port < 0 || port > 65535) {
+            throw new ConfigException(key + ": " + value + " (expected: HOST:PORT, like " + example + ")");
+        }
+        return new HostPort(value.substring(0, colon), port);
     }
 
     private static PolicyRules policy(ConfigValues v) throws ConfigException {

@@ -19,6 +19,8 @@ public record ConfigKey(String path, Type type, String defaultValue, String doc)
 
     public static final List<ConfigKey> ALL = List.of(
         new ConfigKey("listen", Type.STRING, "127.0.0.1:8866", "HOST:PORT to listen on."),
+        new ConfigKey("ops.listen", Type.STRING, "127.0.0.1:9866",
+            "HOST:PORT of /metrics, /healthz and /readyz, apart from the WebSocket port; off for none."),
         new ConfigKey("path", Type.STRING, "/exec", "The WebSocket path of exec sessions."),
         new ConfigKey("eventsPath", Type.STRING, "/events", "The WebSocket path of Docker events watches."),
         new ConfigKey("events.maxWatchers", Type.INT, "1000", "Watches at once; past it 503 before the upgrade."),

@@ -3,6 +3,7 @@ package io.execbroker.broker.docker;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.ExecCreateCmd;
 import com.github.dockerjava.api.command.InspectExecResponse;
+import io.execbroker.broker.ops.BrokerMetrics;
 import io.execbroker.protocol.grant.ExecGrant;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -19,15 +20,22 @@ import java.util.concurrent.Callable;
 public final class DockerControl {
     private final DockerClient docker;
     private final WorkerExecutor workers;
+    private final BrokerMetrics metrics;
 
     public DockerControl(DockerClient docker, WorkerExecutor workers) {
+        this(docker, workers, BrokerMetrics.inMemory());
+    }
+
+    /** Reports each call's latency to {@code metrics}. */
+    public DockerControl(DockerClient docker, WorkerExecutor workers, BrokerMetrics metrics) {
         this.docker = docker;
         this.workers = workers;
+        this.metrics = metrics;
     }
 
     /** Creates (does not start) an exec for {@code grant}; returns its id. Never privileged. */
     public Future<String> createExec(ExecGrant grant) {
-        return call(() -> {
+        return call("exec_create", () -> {
             ExecCreateCmd cmd = docker.execCreateCmd(grant.container())
                 .withCmd(grant.command().toArray(String[]::new))
                 .withTty(grant.tty())
@@ -45,7 +53,7 @@ public final class DockerControl {
     }
 
     public Future<ExecState> inspect(String execId) {
-        return call(() -> {
+        return call("exec_inspect", () -> {
             InspectExecResponse r = docker.inspectExecCmd(execId).exec();
             Long exit = r.getExitCodeLong();
             Long pid = r.getPidLong();
@@ -56,8 +64,16 @@ public final class DockerControl {
 
     /** Resizes the tty of exec {@code execId}. */
     public Future<Void> resize(String execId, int rows, int cols) {
-        return call(() -> {
+        return call("exec_resize", () -> {
             docker.resizeExecCmd(execId).withSize(rows, cols).exec();
+            return null;
+        });
+    }
+
+    /** Pings the engine ({@code GET /_ping}); fails if it does not answer. */
+    public Future<Void> ping() {
+        return call("ping", () -> {
+            docker.pingCmd().exec();
             return null;
         });
     }
@@ -66,7 +82,8 @@ public final class DockerControl {
         return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
     }
 
-    private <T> Future<T> call(Callable<T> blocking) {
-        return workers.executeBlocking(blocking, false);
+    /** Runs {@code blocking} on the workers; its time (the call alone, not the wait for a worker) is measured. */
+    private <T> Future<T> call(String operation, Callable<T> blocking) {
+        return workers.executeBlocking(() -> metrics.dockerCall(operation, blocking), false);
     }
 }

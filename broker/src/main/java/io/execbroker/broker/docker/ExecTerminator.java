@@ -1,5 +1,6 @@
 package io.execbroker.broker.docker;
 
+import io.execbroker.broker.ops.BrokerMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -71,9 +72,16 @@ public final class ExecTerminator {
     private final Duration grace;
     private final Duration patience;
     private final Duration startPatience;
+    private final BrokerMetrics metrics;
 
     public ExecTerminator(Vertx vertx, DockerControl control, WorkerExecutor workers, Duration grace) {
-        this(vertx, control, workers, ProcessTable.system(), grace, PATIENCE, START_PATIENCE);
+        this(vertx, control, workers, grace, BrokerMetrics.inMemory());
+    }
+
+    /** Reports each teardown's result and duration to {@code metrics}. */
+    public ExecTerminator(Vertx vertx, DockerControl control, WorkerExecutor workers, Duration grace,
+                          BrokerMetrics metrics) {
+        this(vertx, control, workers, ProcessTable.system(), grace, PATIENCE, START_PATIENCE, metrics);
     }
 
     ExecTerminator(Vertx vertx, DockerControl control, WorkerExecutor workers, Duration grace, Duration patience,
@@ -83,6 +91,12 @@ public final class ExecTerminator {
 
     ExecTerminator(Vertx vertx, DockerControl control, WorkerExecutor workers, ProcessTable table, Duration grace,
                    Duration patience, Duration startPatience) {
+        this(vertx, control, workers, table, grace, patience, startPatience, BrokerMetrics.inMemory());
+    }
+
+    private ExecTerminator(Vertx vertx, DockerControl control, WorkerExecutor workers, ProcessTable table,
+                           Duration grace, Duration patience, Duration startPatience, BrokerMetrics metrics) {
+        this.metrics = metrics;
         this.vertx = vertx;
         this.control = control;
         this.workers = workers;
@@ -98,15 +112,18 @@ public final class ExecTerminator {
      * Fails, "unconfirmed", when it cannot say that the processes are gone.
      */
     public Future<ExecState> terminate(String execId) {
-        return awaitStart(execId, System.nanoTime(), FIRST_POLL, false).compose(state -> {
+        long started = System.nanoTime();
+        String[] result = {"exited"};
+        return awaitStart(execId, started, FIRST_POLL, false).compose(state -> {
             if (state.exited()) {
                 return Future.succeededFuture(state);
             }
             String container = state.containerId();
             return workers.executeBlocking(() -> table.inContainer(state.pid(), container), false)
-                .compose(root -> root.isPresent() ? kill(execId, state, ExecTree.of(root.get()))
+                .compose(root -> root.isPresent() ? kill(execId, state, ExecTree.of(root.get()), result)
                     : awaitUnseen(execId, state, System.nanoTime(), FIRST_POLL));
-        });
+        }).andThen(done -> metrics.teardown(done.failed() ? "gave_up" : result[0],
+            Duration.ofNanos(System.nanoTime() - started)));
     }
 
     /**
@@ -144,12 +161,22 @@ public final class ExecTerminator {
             });
     }
 
-    private Future<ExecState> kill(String execId, ExecState state, ExecTree tree) {
+    /** Kills the tree; {@code result[0]} says whether TERM was enough ({@code killed_after_term}) or KILL was sent. */
+    private Future<ExecState> kill(String execId, ExecState state, ExecTree tree, String[] result) {
         String container = state.containerId();
         long termAt = System.nanoTime();
+        result[0] = "killed_after_term";
         return scan(tree, container, Signal.TERM)
             .compose(live -> live.isEmpty() ? Future.<Void>succeededFuture() : track(tree, container, termAt))
-            .compose(v -> killUntilGone(execId, tree, container, System.nanoTime(), FIRST_POLL))
+            .compose(v -> scan(tree, container, Signal.KILL))
+            .compose(live -> {
+                if (live.isEmpty()) {
+                    return Future.<Void>succeededFuture();
+                }
+                result[0] = "killed_after_kill";
+                long killAt = System.nanoTime();
+                return delay(FIRST_POLL).compose(v -> killUntilGone(execId, tree, container, killAt, FIRST_POLL));
+            })
             .compose(v -> awaitExit(execId, state, tree.root(), System.nanoTime(), FIRST_POLL));
     }
 

@@ -42,6 +42,7 @@ public final class EventHub {
     private final int maxWatchers;
     private final AtomicInteger slots = new AtomicInteger();
     private final AtomicInteger opens = new AtomicInteger();
+    private final AtomicInteger watching = new AtomicInteger();
     private final Set<Watcher> watchers = new LinkedHashSet<>();
     private DockerEventStream upstream;
     private Future<Void> opening;
@@ -79,6 +80,11 @@ public final class EventHub {
     /** Gives back a place taken with {@link #tryReserve}. Thread safe. */
     public void release() {
         slots.decrementAndGet();
+    }
+
+    /** Returns how many watchers get live events now, for metrics. Thread safe. */
+    public int watching() {
+        return watching.get();
     }
 
     /** Returns how many times the upstream was opened, for metrics and tests. Thread safe. */
@@ -128,13 +134,17 @@ public final class EventHub {
             return;
         }
         watchers.add(watcher);
+        watching.set(watchers.size());
         cancelIdle();
     }
 
     /** Removes a watcher (closed, or gone). On the hub's context. */
     void remove(Watcher watcher) {
-        if (watchers.remove(watcher) && watchers.isEmpty()) {
-            scheduleIdle();
+        if (watchers.remove(watcher)) {
+            watching.set(watchers.size());
+            if (watchers.isEmpty()) {
+                scheduleIdle();
+            }
         }
     }
 
@@ -155,6 +165,7 @@ public final class EventHub {
             }
             new ArrayList<>(watchers).forEach(Watcher::closeStopping);
             watchers.clear();
+            watching.set(0);
             if (upstream != null) {
                 upstream.close();
                 upstream = null;
@@ -209,6 +220,7 @@ public final class EventHub {
         LOG.warn("Docker's events stream was lost: {}", why);
         List<Watcher> now = new ArrayList<>(watchers);
         watchers.clear();
+        watching.set(0);
         now.forEach(w -> w.closeUnreachable("Docker is unreachable"));
         lastFailure = new IllegalStateException(why);
         if (!closed) {

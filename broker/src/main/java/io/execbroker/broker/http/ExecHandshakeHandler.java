@@ -102,6 +102,7 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
                     boolean missing = refused.refusedBy().orElseThrow() == PolicyDecision.Rule.CONTAINER_NOT_FOUND;
                     audit.record(AuditRecord.denied(Instant.now(), ip, origin, missing ? 404 : 403, refused.message(),
                         refused.refusedBy().map(PolicyDecision.Rule::key), Optional.of(grant)));
+                    checks.counted(ctx, missing ? 404 : 403);
                     reject(ctx, missing ? 404 : 403, missing ? "container not found" : "not allowed by the broker's policy");
                 } else {
                     // Exec in the container the check resolved, so a rename in between cannot change the target.

@@ -2,6 +2,7 @@ package io.execbroker.broker.http;
 
 import io.execbroker.broker.audit.AuditLog;
 import io.execbroker.broker.audit.AuditRecord;
+import io.execbroker.broker.ops.BrokerMetrics;
 import io.execbroker.broker.auth.AuthorizationException;
 import io.execbroker.broker.auth.HandshakeRequest;
 import io.execbroker.broker.config.HandshakeSettings;
@@ -26,20 +27,32 @@ public final class HandshakeChecks {
     private final HandshakeRateLimiter rateLimiter;
     private final OriginCheck originCheck;
     private final TokenExtractor tokens;
-    private final AuditLog audit;
+    /** Where {@link #admit} keeps the route's purpose, for the metrics of its refusals. */
+    private static final String PURPOSE = "exec-broker.purpose";
 
+    private final AuditLog audit;
+    private final BrokerMetrics metrics;
+
+    /** With metrics kept in memory only. */
     public HandshakeChecks(HandshakeSettings handshake, AuditLog audit) {
+        this(handshake, audit, BrokerMetrics.inMemory());
+    }
+
+    public HandshakeChecks(HandshakeSettings handshake, AuditLog audit, BrokerMetrics metrics) {
         this.rateLimiter = new HandshakeRateLimiter(handshake.handshakesPerSecond(), handshake.handshakeBurst(),
             HandshakeSettings.MAX_TRACKED_CLIENTS, Clock.systemUTC());
         this.originCheck = new OriginCheck(handshake.allowedOrigins());
         this.tokens = new TokenExtractor(handshake.queryTokenAllowed());
         this.audit = audit;
+        this.metrics = metrics;
     }
 
     /** Returns the request for the authorizer, or empty once the handshake has been refused and audited. */
     Optional<HandshakeRequest> admit(RoutingContext ctx, HandshakeRequest.Purpose purpose) {
         HttpServerRequest request = ctx.request();
+        ctx.put(PURPOSE, purpose);
         if (!isWebSocketUpgrade(request)) {
+            counted(ctx, 400);
             reject(ctx, 400, "expected a WebSocket upgrade");
             return Optional.empty();
         }
@@ -68,7 +81,14 @@ public final class HandshakeChecks {
               String rule) {
         audit.record(AuditRecord.denied(Instant.now(), ip, origin, status, reason, Optional.ofNullable(rule),
             Optional.ofNullable(grant)));
+        counted(ctx, status);
         reject(ctx, status, reason);
+    }
+
+    /** Counts a refusal with {@code status} of the route {@link #admit} saw, for one not made by {@link #deny}. */
+    void counted(RoutingContext ctx, int status) {
+        HandshakeRequest.Purpose purpose = ctx.get(PURPOSE);
+        metrics.handshake(purpose == HandshakeRequest.Purpose.EVENTS ? "events" : "exec", status);
     }
 
     private static boolean isWebSocketUpgrade(HttpServerRequest request) {

@@ -3,6 +3,7 @@ package io.execbroker.broker.policy;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
+import io.execbroker.broker.ops.BrokerMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 
@@ -24,10 +25,17 @@ public final class DockerContainerLookup implements ContainerLookup {
 
     private final DockerClient docker;
     private final WorkerExecutor workers;
+    private final BrokerMetrics metrics;
 
     public DockerContainerLookup(DockerClient docker, WorkerExecutor workers) {
+        this(docker, workers, BrokerMetrics.inMemory());
+    }
+
+    /** Reports each lookup's latency to {@code metrics}. */
+    public DockerContainerLookup(DockerClient docker, WorkerExecutor workers, BrokerMetrics metrics) {
         this.docker = Objects.requireNonNull(docker, "docker");
         this.workers = Objects.requireNonNull(workers, "workers");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
     }
 
     @Override
@@ -35,13 +43,13 @@ public final class DockerContainerLookup implements ContainerLookup {
         if (!NAME_OR_ID.matcher(nameOrId).matches()) {
             return Future.failedFuture(new ContainerNotFoundException(nameOrId));
         }
-        return workers.executeBlocking(() -> {
+        return workers.executeBlocking(() -> metrics.dockerCall("container_inspect", () -> {
             try {
                 return info(docker.inspectContainerCmd(nameOrId).exec());
             } catch (NotFoundException e) {
                 throw new ContainerNotFoundException(nameOrId);
             }
-        }, false);
+        }), false);
     }
 
     private static ContainerInfo info(InspectContainerResponse container) {

@@ -73,6 +73,11 @@ public final class SessionRegistry {
         }
     }
 
+    /** Returns the number of sessions open (upgraded and not yet ended). */
+    public int open() {
+        return sessions.size();
+    }
+
     /** Returns the number of slots in use: sessions, and handshakes still being authorized. */
     public int active() {
         return reserved.get();
