@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ControllerEndpointTest {
     private static final MultiMap NONE = MultiMap.caseInsensitiveMultiMap();
+    private static final MultiMap EVENTS = MultiMap.caseInsensitiveMultiMap().add("purpose", "events");
 
     @TempDir
     Path dataDir;
@@ -147,5 +148,86 @@ class ControllerEndpointTest {
         assertThat(statuses).hasSize(50);
         assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
         assertThat(statuses).filteredOn(s -> s == 403).hasSize(49);
+    }
+
+    @Test
+    void answersAWatchTokenAskedForWithPurposeEventsWithTheWatchGrantOfTheUser() {
+        HttpResponse<Buffer> response = await(app.redeem(BROKER_SECRET, app.aliceWatchToken(), EVENTS));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.getHeader("Content-Type")).isEqualTo("application/json");
+        assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
+        assertThat(response.bodyAsJsonObject()).isEqualTo(new JsonObject().put("subject", "alice")
+            .put("events", new JsonObject().put("containers", new JsonArray().add("servertest"))
+                .put("types", new JsonArray().add("container"))));
+    }
+
+    @Test
+    void refusesAnExecTokenAskedForWithPurposeEventsWith403AndBurnsIt() {
+        String token = app.aliceToken();
+
+        HttpResponse<Buffer> response = await(app.redeem(BROKER_SECRET, token, EVENTS));
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.bodyAsJsonObject().getString("error"))
+            .isEqualTo("token: an exec token, asked for with purpose=events (expected: a token from"
+                + " {\"purpose\": \"events\"})");
+        assertThat(await(app.redeem(BROKER_SECRET, token, NONE)).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void refusesAWatchTokenAskedForAsExecWith403AndBurnsIt() {
+        String token = app.aliceWatchToken();
+
+        HttpResponse<Buffer> response = await(app.redeem(BROKER_SECRET, token, NONE));
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.bodyAsJsonObject().getString("error"))
+            .isEqualTo("token: a token for watching events (expected: purpose=events, or an exec token)");
+        assertThat(await(app.redeem(BROKER_SECRET, token, EVENTS)).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void refusesASecondUseOfAWatchTokenWith403() {
+        String token = app.aliceWatchToken();
+        assertThat(await(app.redeem(BROKER_SECRET, token, EVENTS)).statusCode()).isEqualTo(200);
+
+        HttpResponse<Buffer> second = await(app.redeem(BROKER_SECRET, token, EVENTS));
+
+        assertThat(second.statusCode()).isEqualTo(403);
+        assertThat(second.bodyAsString()).contains("unknown or already used");
+    }
+
+    @Test
+    void refusesAnExpiredWatchTokenWith403() {
+        String token = app.aliceWatchToken();
+        app.clock.advance(Duration.ofSeconds(30));
+
+        HttpResponse<Buffer> response = await(app.redeem(BROKER_SECRET, token, EVENTS));
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.bodyAsString()).contains("expired");
+    }
+
+    @Test
+    void refusesAnUnknownPurposeWith400AndKeepsTheToken() {
+        String token = app.aliceWatchToken();
+
+        HttpResponse<Buffer> response = await(app.redeem(BROKER_SECRET, token,
+            MultiMap.caseInsensitiveMultiMap().add("purpose", "logs")));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.bodyAsJsonObject().getString("error"))
+            .isEqualTo("purpose: \"logs\" (expected: events, or exec or none for an exec session)");
+        assertThat(await(app.redeem(BROKER_SECRET, token, EVENTS)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void refusesAWatchThatAsksForACommandWith400() {
+        MultiMap params = MultiMap.caseInsensitiveMultiMap().add("purpose", "events").add("command", "/bin/sh");
+
+        HttpResponse<Buffer> response = await(app.redeem(BROKER_SECRET, app.aliceWatchToken(), params));
+
+        assertThat(response.statusCode()).isEqualTo(400);
     }
 }

@@ -67,6 +67,26 @@ class JwtModeTest {
     }
 
     @Test
+    void issuesAWatchJwtWithTheEventsClaimOfTheUsersContainersAndNoExecClaim() {
+        WebClientSession browser = app.browser();
+        String csrf = signIn(browser, "alice", ALICE_PASSWORD);
+
+        HttpResponse<Buffer> response = requestToken(browser, csrf, new JsonObject().put("purpose", "events"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.bodyAsJsonObject().getString("eventsUrl")).isEqualTo("ws://127.0.0.1:8866/events");
+        DecodedJWT jwt = JWT.decode(response.bodyAsJsonObject().getString("token"));
+        assertThat(jwt.getClaim("events").asMap()).isEqualTo(Map.of("containers", List.of("servertest"),
+            "types", List.of("container")));
+        assertThat(jwt.getClaim("exec").isMissing()).isTrue();
+        assertThat(jwt.getSubject()).isEqualTo("alice");
+        assertThat(jwt.getAudience()).containsExactly("test-broker");
+        assertThat(jwt.getIssuer()).isEqualTo("sample");
+        assertThat(jwt.getId()).hasSizeGreaterThanOrEqualTo(22);
+        assertThat(jwt.getExpiresAtAsInstant()).isEqualTo(SampleFixture.START.plusSeconds(30));
+    }
+
+    @Test
     void givesEachJwtItsOwnJti() {
         WebClientSession browser = app.browser();
         String csrf = signIn(browser, "alice", ALICE_PASSWORD);

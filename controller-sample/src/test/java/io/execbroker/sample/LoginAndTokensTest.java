@@ -215,4 +215,46 @@ class LoginAndTokensTest {
         assertThat(logout.statusCode()).isEqualTo(204);
         assertThat(await(browser.get("/api/me").send()).bodyAsJsonObject().getValue("user")).isNull();
     }
+
+    @Test
+    void issuesAWatchTokenAndTheEventsUrlOfTheBroker() {
+        WebClientSession browser = app.browser();
+        String csrf = signIn(browser, "alice", ALICE_PASSWORD);
+
+        HttpResponse<Buffer> response = requestToken(browser, csrf, new JsonObject().put("purpose", "events"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.getHeader("Cache-Control")).isEqualTo("no-store");
+        JsonObject body = response.bodyAsJsonObject();
+        assertThat(body.getString("token")).hasSizeGreaterThanOrEqualTo(22).matches("[A-Za-z0-9_-]+");
+        assertThat(body.getLong("expiresInSeconds")).isEqualTo(30L);
+        assertThat(body.getString("eventsUrl")).isEqualTo("ws://127.0.0.1:8866/events");
+        assertThat(body.containsKey("brokerUrl")).isFalse();
+    }
+
+    @Test
+    void refusesAWatchTokenRequestWithoutCsrfTokenWith403AndBeforeLoginWith401() {
+        WebClientSession browser = app.browser();
+        HttpResponse<Buffer> anonymous = requestToken(browser, csrf(browser), new JsonObject().put("purpose", "events"));
+        signIn(browser, "alice", ALICE_PASSWORD);
+
+        HttpResponse<Buffer> withoutCsrf = await(browser.post("/api/tokens")
+            .sendJsonObject(new JsonObject().put("purpose", "events")));
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(withoutCsrf.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void refusesAnUnknownTokenPurposeWith400() {
+        WebClientSession browser = app.browser();
+        String csrf = signIn(browser, "alice", ALICE_PASSWORD);
+
+        HttpResponse<Buffer> unknown = requestToken(browser, csrf, new JsonObject().put("purpose", "logs"));
+        HttpResponse<Buffer> notAString = requestToken(browser, csrf, new JsonObject().put("purpose", 1));
+
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.bodyAsJsonObject().getString("error")).startsWith("purpose: \"logs\"");
+        assertThat(notAString.statusCode()).isEqualTo(400);
+    }
 }

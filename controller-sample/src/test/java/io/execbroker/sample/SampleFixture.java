@@ -109,6 +109,14 @@ public final class SampleFixture implements AutoCloseable {
         return response.bodyAsJsonObject().getString("token");
     }
 
+    /** Issues alice's watch token, as the events panel would. */
+    String aliceWatchToken() {
+        WebClientSession browser = browser();
+        String csrf = signIn(browser, "alice", ALICE_PASSWORD);
+        HttpResponse<Buffer> response = requestToken(browser, csrf, new JsonObject().put("purpose", "events"));
+        return response.bodyAsJsonObject().getString("token");
+    }
+
     /** Calls the controller endpoint as the broker does. */
     Future<HttpResponse<Buffer>> redeem(String secret, String token, MultiMap extraParams) {
         var request = client.get("/controller").addQueryParam("token", token);

@@ -1,10 +1,7 @@
 package io.execbroker.sample.http;
 
-import io.execbroker.protocol.grant.ExecGrant;
-import io.execbroker.protocol.grant.GrantJson;
 import io.execbroker.sample.token.JdbcTokenStore;
 import io.execbroker.sample.token.OneTimeTokens;
-import io.execbroker.sample.token.StoredToken;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -14,10 +11,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code GET /controller?token=…&command=…&tty=…} (controller contract v1, DESIGN.md §5), called by the broker.
- * Consumes the token first, so any answer burns it; then a token that was unknown, used or expired, a requested
- * command other than the granted one, or a requested tty other than the granted one is 403. An absent
- * {@code command} or {@code tty} means "as granted". Success is 200 with the grant JSON, subject = the user.
+ * {@code GET /controller?token=…[&command=…][&tty=…]} and {@code GET /controller?token=…&purpose=events} (controller
+ * contract v1, DESIGN.md §5; PROTOCOL.md, "Docker events"), called by the broker. A malformed token or an unknown
+ * {@code purpose} is refused before the store is asked (403, 400); otherwise the token is consumed first, so any
+ * answer burns it, and {@link ControllerAnswer} says what to answer: 200 with the exec grant or the watch grant
+ * (subject = the user), or 403 for a token that was unknown, used or expired, for the other purpose, or asked for
+ * another command or tty than granted. An absent {@code command} or {@code tty} means "as granted"; a watch takes
+ * neither (400).
  */
 final class ControllerHandler implements Handler<RoutingContext> {
     private final JdbcTokenStore store;
@@ -37,35 +37,29 @@ final class ControllerHandler implements Handler<RoutingContext> {
         }
         List<String> command = ctx.queryParam("command");
         Optional<String> tty = Optional.ofNullable(ctx.request().getParam("tty"));
+        TokenPurpose purpose;
+        try {
+            purpose = TokenPurpose.parse("purpose", ctx.request().getParam("purpose"));
+        } catch (HttpException e) {
+            ctx.fail(e);
+            return;
+        }
+        if (purpose == TokenPurpose.EVENTS && (!command.isEmpty() || tty.isPresent())) {
+            ctx.fail(new HttpException(400, "command, tty: set with purpose=events (expected: neither for a watch)"));
+            return;
+        }
         store.consume(OneTimeTokens.hash(token))
             .onFailure(ctx::fail)
             .onSuccess(stored -> {
-                ExecGrant grant;
+                String grant;
                 try {
-                    grant = check(stored, command, tty);
+                    grant = ControllerAnswer.grantJson(stored, clock.instant(), purpose, command, tty);
                 } catch (HttpException e) {
                     ctx.fail(e);
                     return;
                 }
                 ctx.response().putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
-                    .end(GrantJson.toJson(grant));
+                    .end(grant);
             });
-    }
-
-    private ExecGrant check(Optional<StoredToken> stored, List<String> command, Optional<String> tty) {
-        if (stored.isEmpty()) {
-            throw new HttpException(403, "token: unknown or already used");
-        }
-        if (!stored.get().expiresAt().isAfter(clock.instant())) {
-            throw new HttpException(403, "token: expired at " + stored.get().expiresAt());
-        }
-        ExecGrant grant = GrantJson.parse(stored.get().grantJson(), null);
-        if (!command.isEmpty() && !command.equals(grant.command())) {
-            throw new HttpException(403, "command: " + command + " (expected: the granted " + grant.command() + ")");
-        }
-        if (tty.isPresent() && !tty.get().equals(Boolean.toString(grant.tty()))) {
-            throw new HttpException(403, "tty: " + tty.get() + " (expected: the granted " + grant.tty() + ")");
-        }
-        return grant;
     }
 }

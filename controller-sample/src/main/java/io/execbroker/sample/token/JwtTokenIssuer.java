@@ -8,6 +8,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.execbroker.protocol.grant.ExecGrant;
 import io.execbroker.protocol.grant.GrantJson;
+import io.execbroker.protocol.grant.WatchGrant;
+import io.execbroker.sample.watch.WatchGrantJson;
 import io.vertx.core.Future;
 
 import java.security.SecureRandom;
@@ -18,8 +20,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Signs an RS256 JWT per grant (DESIGN.md §6): claim {@code exec} holds the grant JSON as an object, {@code jti} is
- * random so the broker's replay cache makes it single-use, {@code exp} is now + TTL. Nothing is stored. Thread safe.
+ * Signs an RS256 JWT per grant (DESIGN.md §6): claim {@code exec} holds the grant JSON as an object, or for a watch
+ * of Docker events claim {@code events} holds the scope (never both); {@code sub} is the user, {@code jti} is random
+ * so the broker's replay cache makes it single-use, {@code exp} is now + TTL. Nothing is stored. Thread safe.
  */
 public final class JwtTokenIssuer implements TokenIssuer {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -51,6 +54,15 @@ public final class JwtTokenIssuer implements TokenIssuer {
         } catch (JsonProcessingException e) {
             return Future.failedFuture(e);
         }
+        return Future.succeededFuture(sign("exec", exec, grant.subject()));
+    }
+
+    @Override
+    public Future<IssuedToken> issueWatch(WatchGrant grant) {
+        return Future.succeededFuture(sign("events", WatchGrantJson.scope(grant.scope()), grant.subject()));
+    }
+
+    private IssuedToken sign(String claim, Map<String, Object> value, Optional<String> subject) {
         Instant now = clock.instant();
         JWTCreator.Builder jwt = JWT.create()
             .withKeyId(key.kid())
@@ -58,9 +70,9 @@ public final class JwtTokenIssuer implements TokenIssuer {
             .withJWTId(OneTimeTokens.newToken(random))
             .withIssuedAt(now)
             .withExpiresAt(now.plus(ttl))
-            .withClaim("exec", exec);
-        grant.subject().ifPresent(jwt::withSubject);
+            .withClaim(claim, value);
+        subject.ifPresent(jwt::withSubject);
         issuer.ifPresent(jwt::withIssuer);
-        return Future.succeededFuture(new IssuedToken(jwt.sign(algorithm), ttl));
+        return new IssuedToken(jwt.sign(algorithm), ttl);
     }
 }

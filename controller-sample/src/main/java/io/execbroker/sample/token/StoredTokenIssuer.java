@@ -2,13 +2,19 @@ package io.execbroker.sample.token;
 
 import io.execbroker.protocol.grant.ExecGrant;
 import io.execbroker.protocol.grant.GrantJson;
+import io.execbroker.protocol.grant.WatchGrant;
+import io.execbroker.sample.watch.WatchGrantJson;
 import io.vertx.core.Future;
 
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
-/** Issues random one-time tokens and stores their hash with the grant, for the controller endpoint to redeem. */
+/**
+ * Issues random one-time tokens and stores their hash with the grant, for the controller endpoint to redeem. The
+ * stored grant JSON says the token's purpose: an exec grant has {@code command}, a watch grant {@code events}.
+ */
 public final class StoredTokenIssuer implements TokenIssuer {
     private final JdbcTokenStore store;
     private final Clock clock;
@@ -24,9 +30,20 @@ public final class StoredTokenIssuer implements TokenIssuer {
 
     @Override
     public Future<IssuedToken> issue(ExecGrant grant) {
-        String subject = grant.subject().orElseThrow(() -> new IllegalArgumentException("grant: no subject"));
+        return store(grant.subject(), GrantJson.toJson(grant));
+    }
+
+    @Override
+    public Future<IssuedToken> issueWatch(WatchGrant grant) {
+        return store(grant.subject(), WatchGrantJson.toJson(grant));
+    }
+
+    private Future<IssuedToken> store(Optional<String> subject, String grantJson) {
+        if (subject.isEmpty()) {
+            return Future.failedFuture(new IllegalArgumentException("grant: no subject"));
+        }
         String token = OneTimeTokens.newToken(random);
-        StoredToken row = new StoredToken(subject, GrantJson.toJson(grant), clock.instant().plus(ttl));
+        StoredToken row = new StoredToken(subject.get(), grantJson, clock.instant().plus(ttl));
         return store.insert(OneTimeTokens.hash(token), row).map(v -> new IssuedToken(token, ttl));
     }
 }

@@ -1,10 +1,17 @@
 package io.execbroker.sample.token;
 
 import io.execbroker.protocol.grant.ExecGrant;
+import io.execbroker.protocol.grant.WatchGrant;
 import io.vertx.core.Future;
 
-/** Turns a grant the user holds into a token for the broker: a stored one-time token or a signed JWT. */
+/**
+ * Turns a grant the user holds into a token for the broker: a stored one-time token or a signed JWT. A token is
+ * for one purpose: an exec token allows no watch and a watch token no exec.
+ */
 public interface TokenIssuer {
     /** Returns a token for {@code grant}, whose subject is the user; returns immediately. */
     Future<IssuedToken> issue(ExecGrant grant);
+
+    /** Returns a token to watch the Docker events of {@code grant}'s scope, whose subject is the user; returns immediately. */
+    Future<IssuedToken> issueWatch(WatchGrant grant);
 }
