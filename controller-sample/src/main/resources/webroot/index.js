@@ -1,4 +1,6 @@
-// The start page: the login form when signed out, the user's grants when signed in.
+// The start page: the login form when signed out, the user's grants and the events of their containers when
+// signed in (events.js).
+import { EventsPanel } from '/events.js';
 
 function cookie(name) {
   const match = document.cookie.split('; ').find((c) => c.startsWith(name + '='));
@@ -57,6 +59,14 @@ async function main() {
     document.getElementById('username').textContent = me.user;
     showGrants(Array.isArray(me.grants) ? me.grants : []);
     document.getElementById('account').hidden = false;
+    const events = new EventsPanel({
+      statusEl: document.getElementById('events-status'),
+      listEl: document.getElementById('events'),
+      csrfToken: me.csrfToken,
+    });
+    window.eventsPanel = events; // for the console
+    window.addEventListener('pagehide', () => events.stop());
+    events.start();
   } else if (status === 401 || (status === 200 && me && !me.user)) {
     document.getElementById('login').hidden = false;
   } else {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -18,7 +19,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** What a person does on controller-sample's pages (index.html, terminal.html), and what they see. */
+/** What a person does on controller-sample's pages (index.html and its events panel, terminal.html), and what they see. */
 final class SamplePages {
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** Every line of xterm's buffer, as text (window.execSession is set by terminal.js). */
@@ -29,6 +30,10 @@ final class SamplePages {
           lines.push(buffer.getLine(i).translateToString(true));
         }
         return lines;""";
+
+    private static final String EVENT_LINES = """
+        return [...document.querySelectorAll('#events li')].map((li) => ({
+          text: li.textContent.trim(), container: li.dataset.container, action: li.dataset.action }));""";
 
     private final ChromeDriver driver;
     private final String appUrl;
@@ -76,6 +81,32 @@ final class SamplePages {
         By status = By.id("status");
         waitFor(ExpectedConditions.attributeToBe(status, "data-state", state));
         return driver.findElement(status).getText();
+    }
+
+    /** Waits until the events panel's status line's data-state is {@code state} (connected, reconnecting, ...). */
+    String awaitEventsState(String state) {
+        By status = By.id("events-status");
+        waitFor(ExpectedConditions.attributeToBe(status, "data-state", state));
+        return driver.findElement(status).getText();
+    }
+
+    /** Waits until the events list shows a line for {@code action} of {@code container}; returns its text. */
+    String awaitEventLine(String container, String action) {
+        return waitFor(d -> eventLines().stream()
+            .filter(line -> line.container().equals(container) && line.action().equals(action))
+            .map(EventLine::text).findFirst().orElse(null));
+    }
+
+    /** One line of the events list: its text, and the container and action it is for (newest first). */
+    record EventLine(String text, String container, String action) {
+    }
+
+    /** Reads the list in one script, so that a line added meanwhile cannot leave a stale element behind. */
+    @SuppressWarnings("unchecked")
+    List<EventLine> eventLines() {
+        List<Map<String, String>> lines = (List<Map<String, String>>) ((JavascriptExecutor) driver).executeScript(
+            EVENT_LINES);
+        return lines.stream().map(l -> new EventLine(l.get("text"), l.get("container"), l.get("action"))).toList();
     }
 
     /** Types into the terminal as a person does (key events into xterm's textarea), then Enter. */
