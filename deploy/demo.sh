@@ -97,6 +97,7 @@ cat <<READY
     alice / alice-demo   a shell (/bin/sh, tty) in container servertest, or ps aux
     bob   / bob-demo     ps aux only
     carol / carol-demo   /bin/bash: the app grants it, the broker's policy refuses it
+  The start page also lists the live Docker events of each user's containers (the broker's /events).
   Audit log: $DIR/audit.jsonl   Logs: $DIR/broker.log, $DIR/app.log
   Ctrl-C stops everything.
 
