@@ -176,6 +176,22 @@ test('close 1000 (until reached) ends the watch without reconnecting; stop() clo
   assert.equal(run.sockets[1].closedWith, 1000);
 });
 
+test('stopped while its token is on its way, it opens nothing; resume() watches again since the last event', async () => {
+  const p = panel();
+  p.stop();
+  await settle();
+  assert.equal(run.sockets.length, 0);
+  p.resume();
+  await settle();
+  run.sockets[0].open();
+  run.sockets[0].receive(event('start', { name: 'servertest' }));
+  p.stop();
+  assert.equal(run.sockets[0].closedWith, 1000);
+  p.resume();
+  await settle();
+  assert.equal(new URL(run.sockets[1].url).searchParams.get('since'), NANO);
+});
+
 test('timeNanoOf reads the exact top-level timeNano, never one in a quoted attribute', () => {
   assert.equal(format.timeNanoOf(event('start', { name: 'a', label: '"timeNano":5' })), NANO);
   assert.equal(format.timeNanoOf('{"Action":"start"}'), null);

@@ -39,11 +39,22 @@ export class EventsPanel {
     this.connect();
   }
 
-  /** Closes the watch for good (the page is going away). */
+  /** Closes the watch (the page is going away); {@link resume} opens a new one, since the last event. */
   stop() {
     this.stopped = true;
     if (this.ws) {
-      this.ws.close(1000);
+      const ws = this.ws;
+      this.ws = null;
+      ws.close(1000);
+    }
+  }
+
+  /** Watches again after {@link stop} (the page came back from the back-forward cache). */
+  resume() {
+    if (this.stopped) {
+      this.stopped = false;
+      this.delay = 0;
+      this.connect();
     }
   }
 
@@ -68,6 +79,9 @@ export class EventsPanel {
         this.reconnect('no watch token: ' + error.message);
       }
       return;
+    }
+    if (this.stopped) {
+      return; // stopped while the token was on its way: it expires unused
     }
     const url = toWebSocketUrl(issued.eventsUrl, this.baseUrl);
     url.searchParams.append('filter', actionFilter());
@@ -104,7 +118,11 @@ export class EventsPanel {
     this.delay = nextDelay(this.delay);
     const seconds = (this.delay / 1000).toLocaleString('en', { maximumFractionDigits: 1 });
     this.setStatus('reconnecting', `Reconnecting in ${seconds} s: ${why}`);
-    this.setTimeout(() => this.connect(), this.delay);
+    this.setTimeout(() => {
+      if (!this.stopped) {
+        this.connect();
+      }
+    }, this.delay);
   }
 
   receive(data) {

@@ -66,6 +66,7 @@ async function main() {
     });
     window.eventsPanel = events; // for the console
     window.addEventListener('pagehide', () => events.stop());
+    window.addEventListener('pageshow', (event) => event.persisted && events.resume());
     events.start();
   } else if (status === 401 || (status === 200 && me && !me.user)) {
     document.getElementById('login').hidden = false;
