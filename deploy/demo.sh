@@ -8,6 +8,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HOST=127.0.0.1
 APP_PORT=${DEMO_APP_PORT:-8080}
 BROKER_PORT=${DEMO_BROKER_PORT:-8866}
+OPS_PORT=${DEMO_OPS_PORT:-9866}
 DIR=${DEMO_DIR:-$ROOT/target/demo}
 BROKER_JAR=$ROOT/broker/target/exec-broker.jar
 APP_JAR=$ROOT/controller-sample/target/controller-sample.jar
@@ -19,7 +20,7 @@ Usage: $0 [--no-build]
 Starts the demo: the fixture container servertest, exec-broker on $HOST:$BROKER_PORT and controller-sample
 on http://$HOST:$APP_PORT/ with demo users alice, bob and carol. Ctrl-C stops it all.
   --no-build   use the jars already built (by ./mvnw -DskipTests package)
-Environment: DEMO_APP_PORT (8080), DEMO_BROKER_PORT (8866), DEMO_DIR (target/demo: users, secret, logs).
+Environment: DEMO_APP_PORT (8080), DEMO_BROKER_PORT (8866), DEMO_OPS_PORT (9866: metrics, probes), DEMO_DIR (target/demo: users, secret, logs).
 USAGE
 }
 BUILD=1
@@ -48,8 +49,8 @@ trap stop EXIT
 
 # up PORT: something accepts connections on $HOST:PORT.
 up() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
-for port in "$APP_PORT" "$BROKER_PORT"; do
-  ! up "$port" || die "port $port is taken (stop what uses it, or set DEMO_APP_PORT / DEMO_BROKER_PORT)"
+for port in "$APP_PORT" "$BROKER_PORT" "$OPS_PORT"; do
+  ! up "$port" || die "port $port is taken (stop what uses it, or set DEMO_APP_PORT / DEMO_BROKER_PORT / DEMO_OPS_PORT)"
 done
 
 "$ROOT/deploy/dev/docker-fixture.sh"
@@ -74,6 +75,7 @@ if [[ ! -s $DIR/users.json ]]; then
 fi
 
 java -jar "$BROKER_JAR" serve --config "$ROOT/deploy/demo/broker.yaml" --listen "$HOST:$BROKER_PORT" \
+  --ops-listen "$HOST:$OPS_PORT" \
   --controller-url "http://$HOST:$APP_PORT/controller" --controller-secret-file "$DIR/broker-secret" \
   --origin "http://$HOST:$APP_PORT" --origin "http://localhost:$APP_PORT" \
   --audit-log "$DIR/audit.jsonl" >"$DIR/broker.log" 2>&1 &
@@ -99,6 +101,7 @@ cat <<READY
     carol / carol-demo   /bin/bash: the app grants it, the broker's policy refuses it
   The start page also lists the live Docker events of each user's containers (the broker's /events).
   Audit log: $DIR/audit.jsonl   Logs: $DIR/broker.log, $DIR/app.log
+  Broker metrics and probes: http://$HOST:$OPS_PORT/metrics, /healthz, /readyz
   Ctrl-C stops everything.
 
 READY

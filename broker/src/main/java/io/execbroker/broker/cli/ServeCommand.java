@@ -8,7 +8,6 @@ import io.execbroker.broker.config.ConfigException;
 import io.execbroker.broker.config.ConfigValues;
 import io.execbroker.broker.config.StartupWarnings;
 import io.execbroker.broker.ops.OpsServer;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.nio.file.Path;
@@ -18,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
@@ -98,23 +98,12 @@ public final class ServeCommand implements Callable<Integer> {
         Broker broker = Broker.start(vertx, cfg.settings(), authorizer, audit).toCompletionStage().toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
         broker.metrics().auditDropped(audit, JsonLinesAuditLog::dropped);
-        OpsServer ops = null;
-        if (cfg.ops().isPresent()) {
-            BrokerConfig.HostPort at = cfg.ops().get();
-            try {
-                ops = OpsServer.start(vertx, at.host(), at.port(), broker.metrics(), broker.readiness())
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                System.err.println("exec-broker: cannot start: ops.listen: cannot listen on " + at.host() + ":"
-                    + at.port() + " (" + e.getCause().getMessage() + ")");
-                broker.stop().transform(v -> vertx.close()).toCompletionStage().toCompletableFuture()
-                    .get(60, TimeUnit.SECONDS);
-                audit.close();
-                return 1;
-            }
-            LOG.info("metrics and probes on http://{}:{}/metrics, /healthz, /readyz", at.host(), ops.port());
+        if (!startOps(vertx, cfg, broker)) {
+            broker.stop().transform(v -> vertx.close()).toCompletionStage().toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
+            audit.close();
+            return 1;
         }
-        OpsServer opsServer = ops;
         LOG.info("exec-broker listening on {}:{}{}, events on {} ({} mode, {} transport)", cfg.settings().host(),
             broker.port(), cfg.settings().path(), cfg.settings().events().path(),
             cfg.controller().isPresent() ? "controller" : "JWT",
@@ -123,13 +112,31 @@ public final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Signals.onStop(() -> {
             LOG.info("stopping: shutting down sessions");
-            Future<Void> opsClosed = opsServer == null ? Future.succeededFuture() : opsServer.close();
-            opsClosed.transform(v -> broker.stop()).transform(v -> vertx.close()).onComplete(v -> stopped.countDown());
+            // The ops listener closes with Vert.x, last: /healthz answers while the sessions shut down.
+            broker.stop().transform(v -> vertx.close()).onComplete(v -> stopped.countDown());
         });
         stopped.await();
         audit.close();
         LOG.info("stopped");
         return 0;
+    }
+
+    /** Starts the ops listener if {@code ops.listen} asks for one; false (said on stderr) if it cannot listen. */
+    private static boolean startOps(Vertx vertx, BrokerConfig cfg, Broker broker) throws Exception {
+        if (cfg.ops().isEmpty()) {
+            return true;
+        }
+        BrokerConfig.HostPort at = cfg.ops().get();
+        try {
+            OpsServer ops = OpsServer.start(vertx, at.host(), at.port(), broker.metrics(), broker.readiness())
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            LOG.info("metrics and probes on http://{}:{}/metrics, /healthz, /readyz", at.host(), ops.port());
+            return true;
+        } catch (ExecutionException e) {
+            System.err.println("exec-broker: cannot start: ops.listen: cannot listen on " + at.host() + ":"
+                + at.port() + " (" + e.getCause().getMessage() + ")");
+            return false;
+        }
     }
 
     /** Returns the flags that were given, by config key. */

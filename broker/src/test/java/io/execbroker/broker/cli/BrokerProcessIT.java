@@ -48,7 +48,7 @@ class BrokerProcessIT {
         controller = TestController.start();
         auditFile = Files.createTempFile("audit", ".jsonl");
         broker = new ProcessBuilder(java(), "-jar", JAR.toString(), "serve", "--listen", "127.0.0.1:0",
-            "--controller-url", controller.url(), "--events-path", "/watch", "--audit-log", auditFile.toString())
+            "--controller-url", controller.url(), "--events-path", "/watch", "--ops-listen", "127.0.0.1:0", "--audit-log", auditFile.toString())
             .redirectErrorStream(true).start();
         CompletableFuture<Integer> listening = new CompletableFuture<>();
         Thread reader = new Thread(() -> readLog(listening), "broker-log");
@@ -76,6 +76,25 @@ class BrokerProcessIT {
         assertThat(RawHandshake.send(port, "/watch")).startsWith("HTTP/1.1 401 ");
         assertThat(RawHandshake.send(port, "/events")).startsWith("HTTP/1.1 404 ")
             .contains("{\"error\":\"not found (the broker serves /exec and /watch)\"}");
+    }
+
+    @Test
+    void theOpsListenerServesReadinessAndMetricsApartFromTheWebSocketPort() throws Exception {
+        String line = brokerLog.stream().filter(l -> l.contains("metrics and probes on")).findFirst().orElseThrow();
+        Matcher m = Pattern.compile("http://127\\.0\\.0\\.1:(\\d+)/metrics").matcher(line);
+        assertThat(m.find()).as(line).isTrue();
+        int ops = Integer.parseInt(m.group(1));
+        assertThat(ops).isNotEqualTo(port);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> ready = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + ops + "/readyz")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        java.net.http.HttpResponse<String> metrics = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + ops + "/metrics")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).contains("exec_broker_sessions_open 0.0").contains("exec_broker_audit_records_dropped_total 0.0")
+            .contains("jvm_memory_used_bytes");
     }
 
     @Test
@@ -127,7 +146,7 @@ class BrokerProcessIT {
         broker.destroy(); // SIGTERM
         assertThat(client.closed().get(30, TimeUnit.SECONDS)).isEqualTo(CloseCodes.GOING_AWAY);
         assertThat(client.shutdownReceived()).isTrue();
-        assertThat(broker.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(broker.waitFor(30, TimeUnit.SECONDS)).as("broker exits; log:%n%s", String.join("\n", brokerLog)).isTrue();
         assertThat(broker.exitValue()).as("broker exit status; log:%n%s", String.join("\n", brokerLog)).isZero();
         assertThat(ContainerProcesses.running(docker, "sleep " + duration)).isFalse();
     }

@@ -37,6 +37,7 @@ final class DemoProcess implements AutoCloseable {
             .redirectErrorStream(true);
         builder.environment().put("DEMO_APP_PORT", Integer.toString(appPort));
         builder.environment().put("DEMO_BROKER_PORT", Integer.toString(brokerPort));
+        builder.environment().put("DEMO_OPS_PORT", Integer.toString(freePort()));
         builder.environment().put("DEMO_DIR", dir.toString());
         process = builder.start();
         Thread reader = new Thread(this::readOutput, "demo-output");
