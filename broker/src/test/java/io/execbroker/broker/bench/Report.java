@@ -181,31 +181,7 @@ final class Report {
     }
 
     private String table() {
-        int[] width = new int[rows.get(0).length];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                width[i] = Math.max(width[i], row[i].length());
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (int j = 0; j < rows.size(); j++) {
-            String[] row = rows.get(j);
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < row.length; i++) {
-                boolean right = i > 0 && i <= columns.size() + 1;
-                line.append(i == 0 ? "" : " | ").append(pad(row[i], width[i], right));
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-            if (j == 0) {
-                out.append(Arrays.stream(width).mapToObj("-"::repeat).collect(Collectors.joining("-+-"))).append('\n');
-            }
-        }
-        return out.toString();
-    }
-
-    private static String pad(String s, int width, boolean right) {
-        String space = " ".repeat(width - s.length());
-        return right ? space + s : s + space;
+        return TextTable.render(rows, 1, columns.size() + 1);
     }
 
     private static String f1(double v) {
