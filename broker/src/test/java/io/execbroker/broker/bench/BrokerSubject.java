@@ -2,16 +2,25 @@ package io.execbroker.broker.bench;
 
 import io.execbroker.broker.Broker;
 import io.execbroker.broker.auth.Authorizer;
+import io.execbroker.broker.auth.HandshakeRequest;
 import io.execbroker.broker.config.BrokerSettings;
+import io.execbroker.broker.config.EventSettings;
 import io.execbroker.broker.config.SessionLimits;
 import io.execbroker.broker.testing.BrokerHarness;
+import io.execbroker.broker.testing.DockerFixture;
 import io.execbroker.protocol.client.ExecClient;
+import io.execbroker.protocol.grant.EventScope;
+import io.execbroker.protocol.grant.ExecGrant;
+import io.execbroker.protocol.grant.WatchGrant;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -21,10 +30,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * The broker under test, and the "broker JDK client" column: a real broker in this JVM, on its own Vertx instance (threads named {@value #THREAD_PREFIX}*),
  * listening on 127.0.0.1, driven over WebSocket by the protocol's Java client ({@link ExecClient}) exactly as a
  * user of the client would. Its authorizer grants the requested command and tty in {@code servertest}, and
- * notes when it was asked, so that setup time can be split into the client's part and the broker's.
+ * notes when it was asked, so that setup time can be split into the client's part and the broker's; it grants
+ * every watch {@link #WATCH}, {@code servertest}'s container events.
  */
 final class BrokerSubject implements Subject {
     static final String THREAD_PREFIX = "bench-broker-";
+    /** The watch grant of every watcher: {@code servertest}'s container events. */
+    static final WatchGrant WATCH = new WatchGrant(Optional.of("bench"),
+        new EventScope(List.of(DockerFixture.CONTAINER), List.of(), Set.of(EventScope.CONTAINER)));
+    /** Watchers allowed beyond the bench's own, so that a slow close of the last run does not refuse the next. */
+    private static final int WATCHERS_SPARE = 16;
     private static final long TIMEOUT_SECONDS = 600;
 
     private final Vertx vertx;
@@ -39,18 +54,32 @@ final class BrokerSubject implements Subject {
         this.uri = URI.create("ws://127.0.0.1:" + broker.port() + "/exec");
     }
 
-    /** Starts a broker with the default limits, but room for {@code maxSessions} sessions at once. */
-    static BrokerSubject start(int maxSessions) {
+    /**
+     * Starts a broker with the default limits, but room for {@code maxSessions} sessions and {@code maxWatchers}
+     * watchers at once (the default queue per watcher).
+     */
+    static BrokerSubject start(int maxSessions, int maxWatchers) {
         Vertx vertx = NamedVertx.create(THREAD_PREFIX);
         AtomicLong handshakeSeenAt = new AtomicLong();
-        Authorizer timed = request -> {
-            handshakeSeenAt.set(System.nanoTime());
-            return BrokerHarness.GRANT_REQUESTED.authorize(request);
+        Authorizer timed = new Authorizer() {
+            @Override
+            public Future<ExecGrant> authorize(HandshakeRequest request) {
+                handshakeSeenAt.set(System.nanoTime());
+                return BrokerHarness.GRANT_REQUESTED.authorize(request);
+            }
+
+            @Override
+            public Future<WatchGrant> authorizeWatch(HandshakeRequest request) {
+                return Future.succeededFuture(WATCH);
+            }
         };
         try {
             SessionLimits limits = SessionLimits.DEFAULTS.withMaxSessions(Math.max(maxSessions,
                 SessionLimits.DEFAULTS.maxSessions()));
-            BrokerSettings settings = BrokerSettings.defaults().withPort(0).withLimits(limits)
+            EventSettings defaults = EventSettings.DEFAULTS;
+            EventSettings events = new EventSettings(defaults.path(), Math.max(maxWatchers + WATCHERS_SPARE,
+                defaults.maxWatchers()), defaults.queueBytes());
+            BrokerSettings settings = BrokerSettings.defaults().withPort(0).withLimits(limits).withEvents(events)
                 .withHandshake(BrokerHarness.LENIENT_HANDSHAKES); // one client address opens every session
             Broker broker = Broker.start(vertx, settings, timed)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -14,10 +14,12 @@ import java.util.Optional;
 /**
  * The broker against a direct Docker API client (and the docker CLI), side by side in one run, as ratios: stdout
  * throughput with and without tty, stdin echo throughput, setup time, 1-byte round trip, the broker's CPU per
- * GiB and its thread count under idle sessions. A program, not a test: run it with {@code deploy/dev/bench.sh}
+ * GiB and its thread count under idle sessions; then Docker events to 1, 100 and 1,000 watchers against as many
+ * direct event streams ({@link EventsBench}): events a second, latency, memory per watcher. A program, not a test: run it with {@code deploy/dev/bench.sh}
  * ({@code --help} for the options). Exits 0 when every run completed and verified its bytes (whatever the
  * verdicts), 1 when it could not run (no Docker, no {@code servertest}, wrong bytes) or when the idle sessions were
- * not all gone, processes included, within a minute of closing (after printing the rest), 2 on bad options.
+ * not all gone, processes included, within a minute of closing, or the events part could not run (after printing
+ * the rest), 2 on bad options.
  */
 public final class ExecBenchmark {
     private ExecBenchmark() {
@@ -69,12 +71,24 @@ public final class ExecBenchmark {
             }
             progress.say(options.describe());
             try (DirectSubject direct = DirectSubject.start();
-                 BrokerSubject broker = BrokerSubject.start(options.idleSessions() + 10);
+                 BrokerSubject broker = BrokerSubject.start(options.idleSessions() + 10, options.maxWatchers());
                  RawWsSubject raw = RawWsSubject.start(broker)) {
                 List<Subject> subjects = new ArrayList<>(List.of(raw, direct));
                 cli.ifPresent(subjects::add);
                 subjects.add(broker);
-                Results results = new Measurements(options, subjects, progress).runAll(broker, docker);
+                Results results = options.parts().exec()
+                    ? new Measurements(options, subjects, progress).runAll(broker, docker) : null;
+                EventsResult events = null;
+                String eventsFailure = null;
+                if (options.parts().events()) {
+                    try {
+                        events = new EventsBench(options, broker, docker, progress).run();
+                    } catch (BenchException e) {
+                        // Reported after everything measured before it; the benchmark still exits 1.
+                        eventsFailure = e.getMessage();
+                        progress.say("events part FAILED: " + e.getMessage());
+                    }
+                }
                 List<String> context = List.of(
                     "exec-broker benchmark, " + options.describe(),
                     String.format("%s; %d CPUs; Java %s; Docker engine %s; container servertest",
@@ -87,9 +101,18 @@ public final class ExecBenchmark {
                         + " broker driven over WebSocket on 127.0.0.1 by a bare Vert.x WebSocket client (the same shape"
                         + " as direct); direct = ExecStream/DockerControl on the Docker socket; broker JDK client = the"
                         + " same broker driven by the Java protocol client (ExecClient, JDK WebSocket), its cost included");
-                System.out.print(Report.render(options, results, context));
+                if (results != null) {
+                    System.out.print(Report.render(options, results, context));
+                } else {
+                    context.forEach(System.out::println);
+                }
+                if (events != null) {
+                    System.out.print("\n" + EventsReport.render(events, options.eventsReceivers()));
+                }
                 System.out.flush();
-                BenchException.check(results.threadsFailure == null, "idle sessions: " + results.threadsFailure);
+                BenchException.check(results == null || results.threadsFailure == null,
+                    "idle sessions: " + (results == null ? "" : results.threadsFailure));
+                BenchException.check(eventsFailure == null, "events part: " + eventsFailure);
                 progress.say("stopping the broker and the direct client");
             }
         }
