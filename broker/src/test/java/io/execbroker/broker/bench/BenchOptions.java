@@ -59,7 +59,7 @@ record BenchOptions(String mode, int stdoutMib, int echoMib, int reps, int setup
           --no-cli            leave out the docker CLI column
           --no-events         leave out the events part
           --events-only       run the events part only
-          --events-rate N     Docker events made per second  (20: kill SIGCONT on servertest)
+          --events-rate N     Docker events made per second  (10: kill SIGCONT on servertest)
           --events-window-s N window per side and N, s       (full 10, quick 2)
           --events-n LIST     watchers (and direct streams)  (1,100,1000)
           --help
@@ -78,7 +78,7 @@ record BenchOptions(String mode, int stdoutMib, int echoMib, int reps, int setup
         int idleSessions = quick ? 30 : 100;
         boolean cli = true;
         Parts parts = Parts.ALL;
-        int eventsRate = 20;
+        int eventsRate = 10;
         int eventsWindow = quick ? 2 : 10;
         List<Integer> eventsReceivers = List.of(1, 100, 1000);
         for (int i = 0; i < args.length; i++) {

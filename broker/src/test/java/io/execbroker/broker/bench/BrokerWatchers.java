@@ -46,6 +46,11 @@ final class BrokerWatchers implements EventReceivers {
     }
 
     @Override
+    public String threadPrefix() {
+        return THREAD_PREFIX;
+    }
+
+    @Override
     public Opened open(EventTally tally) throws Exception {
         Watching watching = new Watching();
         List<Future<?>> connecting = new ArrayList<>();

@@ -76,6 +76,11 @@ final class DirectEventStreams implements EventReceivers {
     }
 
     @Override
+    public String threadPrefix() {
+        return THREAD_PREFIX;
+    }
+
+    @Override
     public Opened open(EventTally tally) throws Exception {
         Streams streams = new Streams();
         String uri = "/events?filters=" + URLEncoder.encode(FILTERS, StandardCharsets.UTF_8);

@@ -8,6 +8,9 @@ package io.execbroker.broker.bench;
 interface EventReceivers extends AutoCloseable {
     String name();
 
+    /** Returns the name prefix of the receivers' own threads, for their CPU time. */
+    String threadPrefix();
+
     /**
      * Opens {@code tally.receivers()} receivers at once; returns once every one is open (upgraded, or answered
      * 200 by Docker), or throws naming how many failed.

@@ -89,7 +89,9 @@ final class EventsBench {
                 await(n + " " + side.name() + " receivers live (each got an event)").atMost(READY_TIMEOUT)
                     .pollInterval(POLL).until(() -> tally.ready() + tally.lost() >= n && reference.ready() == 1);
                 double machineBefore = MachineCpu.busySeconds();
+                long processBefore = ThreadCpu.processCpuNanos();
                 ThreadCpu.Sample brokerBefore = ThreadCpu.sample(BrokerSubject.THREAD_PREFIX);
+                ThreadCpu.Sample clientBefore = ThreadCpu.sample(side.threadPrefix());
                 long from = EventTally.epochNanos();
                 tally.startWindow(from);
                 reference.startWindow(from);
@@ -102,8 +104,11 @@ final class EventsBench {
                 int behind = drain(tally, reference, to);
                 double seconds = (EventTally.epochNanos() - from) / 1e9;
                 double machineCores = (MachineCpu.busySeconds() - machineBefore) / seconds;
-                double brokerCores = side instanceof BrokerWatchers
-                    ? ThreadCpu.sample(BrokerSubject.THREAD_PREFIX).cpuNanosSince(brokerBefore) / 1e9 / seconds : 0;
+                ThreadCpu.Sample brokerAfter = ThreadCpu.sample(BrokerSubject.THREAD_PREFIX);
+                double brokerCores = side instanceof BrokerWatchers ? brokerAfter.cpuNanosSince(brokerBefore) / 1e9 / seconds : 0;
+                double clientCores = ThreadCpu.sample(side.threadPrefix()).cpuNanosSince(clientBefore) / 1e9 / seconds;
+                double processCores = (ThreadCpu.processCpuNanos() - processBefore) / 1e9 / seconds;
+                String busiest = side instanceof BrokerWatchers ? busiest(brokerAfter, brokerBefore, seconds) : "";
                 Optional<ProcessMemory> with = memory ? Optional.of(ProcessMemory.now(dockerd)) : Optional.empty();
                 long[] latencies = tally.latencies();
                 long delivered = tally.deliveredInWindow();
@@ -111,7 +116,8 @@ final class EventsBench {
                 EventsResult.Run run = new EventsResult.Run(side.name(), n, openSeconds, (to - from) / 1e9,
                     reference.deliveredInWindow(), delivered, last < from ? 0 : delivered / ((last - from) / 1e9),
                     pct(latencies, 50), pct(latencies, 99), pct(latencies, 100), tally.lost(), behind,
-                    hub.upstreamOpens() - opens, machineCores, brokerCores, before, with);
+                    hub.upstreamOpens() - opens, machineCores, brokerCores, clientCores, processCores, busiest, before,
+                    with);
                 progress.say(String.format("events %-6s N=%-5d %9.0f events/s delivered (%d of %d x %d), latency"
                     + " p50 %.2f ms p99 %.2f ms, open %.2f s, lost %d, behind %d", side.name(), n, run.perSecond(),
                     delivered, run.expected(), n, run.p50Nanos() / 1e6, run.p99Nanos() / 1e6, openSeconds,
@@ -130,6 +136,15 @@ final class EventsBench {
         } catch (ConditionTimeoutException e) {
             return tally.notPast(to);
         }
+    }
+
+    /** Returns the three threads that used the most CPU between the samples, like {@code loop-1 0.42}, in cores. */
+    private static String busiest(ThreadCpu.Sample after, ThreadCpu.Sample before, double seconds) {
+        return after.cpuNanosByNameSince(before).entrySet().stream()
+            .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(3)
+            .map(e -> String.format("%s %.2f", e.getKey().substring(BrokerSubject.THREAD_PREFIX.length()),
+                e.getValue() / 1e9 / seconds))
+            .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static long pct(long[] values, double p) {

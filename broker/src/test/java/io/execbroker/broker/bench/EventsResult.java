@@ -35,12 +35,16 @@ record EventsResult(int rate, double serialRate, long skippedTicks, List<Run> ru
      * @param upstreamOpens times the broker opened its upstream during this run (broker side)
      * @param machineCores CPU the whole machine used over the window and its drain, in cores
      * @param brokerCores CPU of the broker's threads over the same time, in cores (broker side; 0 for direct)
+     * @param clientCores CPU of the receivers' own threads (the bench's clients) over the same time, in cores
+     * @param processCores CPU of this whole JVM over the same time (broker, clients, GC, JIT), in cores
+     * @param busiestBrokerThreads the broker threads that used the most CPU then, with their cores, for the details
      * @param before memory before the receivers were opened (largest number of receivers only)
      * @param with memory with them open, after the window (largest number only)
      */
     record Run(String side, int receivers, double openSeconds, double windowSeconds, long expected, long delivered,
                double perSecond, long p50Nanos, long p99Nanos, long maxNanos, int lost, int behind, int upstreamOpens,
-               double machineCores, double brokerCores, Optional<ProcessMemory> before, Optional<ProcessMemory> with) {
+               double machineCores, double brokerCores, double clientCores, double processCores,
+               String busiestBrokerThreads, Optional<ProcessMemory> before, Optional<ProcessMemory> with) {
         /** Returns the window's events a second, as the reference stream saw them being made. */
         double madePerSecond() {
             return expected / windowSeconds;
