@@ -113,9 +113,11 @@ final class EventsReport {
         int n = ns.stream().mapToInt(Integer::intValue).max().orElse(0);
         Optional<EventsResult.Run> broker = r.run(BROKER, n);
         Optional<EventsResult.Run> direct = r.run(DIRECT, n);
-        perReceiverRow("JVM RSS KiB per receiver, N=" + n + " (broker: + its WS client)", broker, direct,
+        perReceiverRow("JVM heap after GC KiB per receiver, N=" + n + " (broker: + its WS client)", broker, direct,
+            ProcessMemory::heapAfterGc);
+        perReceiverRow("Netty direct memory KiB per receiver, N=" + n, broker, direct, ProcessMemory::nettyDirect);
+        perReceiverRow("JVM RSS KiB per receiver, N=" + n + " (noisy: G1 resizes)", broker, direct,
             ProcessMemory::jvmRss);
-        perReceiverRow("JVM heap after GC KiB per receiver, N=" + n, broker, direct, ProcessMemory::heapAfterGc);
         perReceiverRow("dockerd RSS KiB per receiver, N=" + n, broker, direct, ProcessMemory::dockerdRss);
         ratioRow("machine CPU, cores, N=" + n + " window", n, EventsResult.Run::machineCores, "%.2f", "");
         rows.add(new String[] {"broker threads CPU, cores, N=" + n + " window",
@@ -165,8 +167,9 @@ final class EventsReport {
                 ProcessMemory b = run.before().get();
                 ProcessMemory w = run.with().get();
                 out.append(String.format("         memory before -> with: JVM RSS %s -> %s, heap after GC %s -> %s,"
-                    + " dockerd RSS %s -> %s%n", mib(b.jvmRss()), mib(w.jvmRss()), mib(b.heapAfterGc()),
-                    mib(w.heapAfterGc()), mib(b.dockerdRss()), mib(w.dockerdRss())));
+                    + " Netty direct %s -> %s, dockerd RSS %s -> %s%n", mib(b.jvmRss()), mib(w.jvmRss()),
+                    mib(b.heapAfterGc()), mib(w.heapAfterGc()), mib(b.nettyDirect()), mib(w.nettyDirect()),
+                    mib(b.dockerdRss()), mib(w.dockerdRss())));
             }
         }
     }
