@@ -95,8 +95,8 @@ final class DirectEventStreams implements EventReceivers {
             long failed = opening.stream().filter(Future::failed).count();
             Throwable first = opening.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(e);
             streams.close();
-            throw new BenchException(failed + " of " + tally.receivers() + " direct event streams failed to open, first: "
-                + first, first);
+            throw new BenchException(failed + " of " + tally.receivers()
+                + " direct event streams failed to open, first: " + first, first);
         }
         return streams;
     }

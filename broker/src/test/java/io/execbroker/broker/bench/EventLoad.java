@@ -28,7 +28,8 @@ final class EventLoad implements AutoCloseable {
     static final int MAX_IN_FLIGHT = 4;
 
     private final DockerClient docker;
-    private final ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor(daemon("bench-events-pacer"));
+    private final ScheduledExecutorService pacer =
+        Executors.newSingleThreadScheduledExecutor(daemon("bench-events-pacer"));
     private final ExecutorService callers = Executors.newFixedThreadPool(MAX_IN_FLIGHT, daemon("bench-events-load"));
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong calls = new AtomicLong();

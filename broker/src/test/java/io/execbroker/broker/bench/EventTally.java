@@ -32,7 +32,7 @@ final class EventTally {
     private volatile long from = Long.MAX_VALUE;
     private volatile long to = Long.MAX_VALUE;
 
-    /** Counts for {@code receivers} receivers, keeping up to {@code capacity} latencies (at most {@value #MAX_SAMPLES}). */
+    /** Counts for {@code receivers} receivers, keeping {@code capacity} latencies (at most {@value #MAX_SAMPLES}). */
     EventTally(int receivers, int capacity) {
         this.receivers = receivers;
         this.latencies = new AtomicLongArray(Math.max(1, Math.min(capacity, MAX_SAMPLES)));

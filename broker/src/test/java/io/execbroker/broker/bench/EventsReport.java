@@ -155,12 +155,13 @@ final class EventsReport {
     private void details(StringBuilder out) {
         out.append("Events, per run (in run order):\n");
         for (EventsResult.Run run : r.runs()) {
-            out.append(String.format("  %-6s N=%-5d open %.2f s, window %.2f s, %d events made (%.1f/s), %d received"
-                    + " (%.0f/s), latency p50 %.2f p99 %.2f max %.2f ms, lost %d, behind %d; cores: machine %.2f, JVM %.2f,"
-                    + " clients %.2f%s%n",
-                run.side(), run.receivers(), run.openSeconds(), run.windowSeconds(), run.expected(),
-                run.madePerSecond(), run.delivered(), run.perSecond(), run.p50Nanos() / 1e6, run.p99Nanos() / 1e6,
-                run.maxNanos() / 1e6, run.lost(), run.behind(), run.machineCores(), run.processCores(), run.clientCores(),
+            out.append(String.format("  %-6s N=%-5d open %.2f s, caught up %.2f s later, window %.2f s, %d events"
+                    + " made (%.1f/s), %d received (%.0f/s), latency p50 %.2f p99 %.2f max %.2f ms, lost %d, behind %d;"
+                    + " cores: machine %.2f, JVM %.2f, clients %.2f%s%n",
+                run.side(), run.receivers(), run.openSeconds(), run.catchUpSeconds(), run.windowSeconds(),
+                run.expected(), run.madePerSecond(), run.delivered(), run.perSecond(), run.p50Nanos() / 1e6,
+                run.p99Nanos() / 1e6, run.maxNanos() / 1e6, run.lost(), run.behind(), run.machineCores(),
+                run.processCores(), run.clientCores(),
                 run.side().equals(BROKER) ? String.format(", broker %.2f (busiest: %s)", run.brokerCores(),
                     run.busiestBrokerThreads()) : ""));
             if (run.before().isPresent() && run.with().isPresent()) {

@@ -23,6 +23,7 @@ record EventsResult(int rate, double serialRate, long skippedTicks, List<Run> ru
      * One side with {@code receivers} receivers open.
      *
      * @param openSeconds from the first connect to every receiver open
+     * @param catchUpSeconds from every receiver live to each having got an event made after that
      * @param windowSeconds the window: from its start to when the reference stream had counted its events
      * @param expected the window's events, as one more direct stream (the reference) counted them
      * @param delivered the window's events received, summed over the receivers
@@ -41,8 +42,9 @@ record EventsResult(int rate, double serialRate, long skippedTicks, List<Run> ru
      * @param before memory before the receivers were opened (largest number of receivers only)
      * @param with memory with them open, after the window (largest number only)
      */
-    record Run(String side, int receivers, double openSeconds, double windowSeconds, long expected, long delivered,
-               double perSecond, long p50Nanos, long p99Nanos, long maxNanos, int lost, int behind, int upstreamOpens,
+    record Run(String side, int receivers, double openSeconds, double catchUpSeconds, double windowSeconds,
+               long expected, long delivered, double perSecond, long p50Nanos, long p99Nanos, long maxNanos,
+               int lost, int behind, int upstreamOpens,
                double machineCores, double brokerCores, double clientCores, double processCores,
                String busiestBrokerThreads, Optional<ProcessMemory> before, Optional<ProcessMemory> with) {
         /** Returns the window's events a second, as the reference stream saw them being made. */
