@@ -124,9 +124,9 @@ final class EventsBench {
                 long last = tally.lastReceivedNanos();
                 EventsResult.Run run = new EventsResult.Run(side.name(), n, openSeconds, catchUpSeconds,
                     (to - from) / 1e9, reference.deliveredInWindow(), delivered,
-                    last < from ? 0 : delivered / ((last - from) / 1e9), pct(latencies, 50), pct(latencies, 99), pct(latencies, 100), tally.lost(), behind,
-                    hub.upstreamOpens() - opens, machineCores, brokerCores, clientCores, processCores, busiest, before,
-                    with);
+                    last < from ? 0 : delivered / ((last - from) / 1e9), pct(latencies, 50), pct(latencies, 99),
+                    pct(latencies, 100), tally.lost(), behind, hub.upstreamOpens() - opens, machineCores, brokerCores,
+                    clientCores, processCores, busiest, before, with);
                 progress.say(String.format("events %-6s N=%-5d %9.0f events/s delivered (%d of %d x %d), latency"
                     + " p50 %.2f ms p99 %.2f ms, open %.2f s, lost %d, behind %d", side.name(), n, run.perSecond(),
                     delivered, run.expected(), n, run.p50Nanos() / 1e6, run.p99Nanos() / 1e6, openSeconds,
