@@ -48,7 +48,7 @@ record BenchOptions(String mode, int stdoutMib, int echoMib, int reps, int setup
         same broker with the Java protocol client (ExecClient, JDK WebSocket), client cost included.
         Then the events part: Docker events at a steady rate to N watchers on the broker's /events and,
         interleaved, to N direct GET /events streams, with events/s, latency and memory per watcher.
-          --quick             small sizes, about a minute (default: the full run)
+          --quick             small sizes, about a minute and a half (default: the full run)
           --stdout-mib N      stdout per run, MiB            (full 1024, quick 64)
           --echo-mib N        stdin echo per run, MiB        (full 64, quick 8)
           --reps N            throughput runs per column     (3)
