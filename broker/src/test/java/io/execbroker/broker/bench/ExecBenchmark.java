@@ -83,7 +83,7 @@ public final class ExecBenchmark {
                 if (options.parts().events()) {
                     try {
                         events = new EventsBench(options, broker, docker, progress).run();
-                    } catch (BenchException e) {
+                    } catch (BenchException | org.awaitility.core.ConditionTimeoutException e) {
                         // Reported after everything measured before it; the benchmark still exits 1.
                         eventsFailure = e.getMessage();
                         progress.say("events part FAILED: " + e.getMessage());
