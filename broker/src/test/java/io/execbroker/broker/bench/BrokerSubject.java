@@ -76,9 +76,9 @@ final class BrokerSubject implements Subject {
         try {
             SessionLimits limits = SessionLimits.DEFAULTS.withMaxSessions(Math.max(maxSessions,
                 SessionLimits.DEFAULTS.maxSessions()));
-            EventSettings defaults = EventSettings.DEFAULTS;
-            EventSettings events = new EventSettings(defaults.path(), Math.max(maxWatchers + WATCHERS_SPARE,
-                defaults.maxWatchers()), defaults.queueBytes());
+            // Every watcher of the bench is subject "bench": its cap is the whole.
+            int watchers = Math.max(maxWatchers + WATCHERS_SPARE, EventSettings.DEFAULTS.maxWatchers());
+            EventSettings events = EventSettings.DEFAULTS.withMaxWatchers(watchers).withMaxWatchersPerSubject(watchers);
             BrokerSettings settings = BrokerSettings.defaults().withPort(0).withLimits(limits).withEvents(events)
                 .withHandshake(BrokerHarness.LENIENT_HANDSHAKES); // one client address opens every session
             Broker broker = Broker.start(vertx, settings, timed)
