@@ -4,15 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.execbroker.protocol.grant.EventScope;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * One event of Docker's stream, read once and shared by every watcher: the JSON text exactly as Docker sent it
- * (sent on unchanged), and the fields the broker matches on. Immutable to its users; its one cache,
- * {@link #withoutCommand}, is filled on the hub's context only.
+ * (sent on unchanged), and the fields the broker matches on. Immutable to its users; its caches
+ * ({@link #withoutCommand}, {@link #labels}) hold immutable values, so a race between two threads filling one only
+ * computes it twice.
  */
 public final class DockerEvent {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -26,6 +29,7 @@ public final class DockerEvent {
     private final Map<String, String> attributes;
     private final long timeNano;
     private DockerEvent withoutCommand;
+    private Map<String, String> labels;
 
     /**
      * @param json Docker's event JSON, unchanged
@@ -93,6 +97,20 @@ public final class DockerEvent {
 
     public long timeNano() {
         return timeNano;
+    }
+
+    /**
+     * Returns the container's labels: the attributes without Docker's own keys ({@link EventScope#DOCKER_ATTRIBUTES}),
+     * so that no rule can be met by Docker's {@code name} or {@code image}. Computed once per event, however many
+     * watchers match it.
+     */
+    public Map<String, String> labels() {
+        if (labels == null) {
+            Map<String, String> only = new HashMap<>(attributes);
+            only.keySet().removeAll(EventScope.DOCKER_ATTRIBUTES);
+            labels = Map.copyOf(only);
+        }
+        return labels;
     }
 
     /**

@@ -5,7 +5,6 @@ import io.execbroker.broker.policy.ExecPolicy;
 import io.execbroker.broker.policy.Glob;
 import io.execbroker.protocol.grant.EventScope;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,7 +47,7 @@ public final class WatchScope {
         if (name == null || name.isEmpty()) {
             return false;
         }
-        Map<String, String> labels = labels(event.attributes());
+        Map<String, String> labels = event.labels();
         return (names.isEmpty() || names.stream().anyMatch(glob -> glob.matches(name)))
             && scope.labels().stream().allMatch(selector -> EventFilter.label(selector, labels))
             && policy.allowsContainer(new ContainerInfo(event.actorId(), name, labels, false));
@@ -57,11 +56,5 @@ public final class WatchScope {
     private boolean restrictsContainers() {
         return policy.restrictsContainers() || !scope.labels().isEmpty()
             || names.size() != 1 || !scope.containers().get(0).equals("*");
-    }
-
-    private static Map<String, String> labels(Map<String, String> attributes) {
-        Map<String, String> labels = new HashMap<>(attributes);
-        labels.keySet().removeAll(EventScope.DOCKER_ATTRIBUTES);
-        return labels;
     }
 }
