@@ -221,6 +221,10 @@ class EventsIT {
         assertThat(caughtUp).containsExactlyElementsOf(missed);
     }
 
+    private double watchersGauge() {
+        return broker.metrics().registry().get("exec_broker_event_watchers").gauge().value();
+    }
+
     private boolean slowEnded() {
         return audit.stream().anyMatch(r -> r.outcome().equals("ended") && r.status() == CloseCodes.WATCHER_TOO_SLOW);
     }
@@ -237,12 +241,17 @@ class EventsIT {
     void theUpstreamIsSharedAndAWatcherGoneIsAudited() throws Exception {
         WatchRecorder first = watch("", "mine");
         WatchRecorder second = watch("", "other");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(watchersGauge()).isEqualTo(2));
         first.socket.close();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
             assertThat(audit).filteredOn(r -> r.outcome().equals("ended")).hasSize(1));
         assertThat(audit).filteredOn(r -> r.outcome().equals("accepted")).hasSize(2)
             .allSatisfy(r -> assertThat(r.toJson()).contains("\"events\":{\"containers\":["));
         assertThat(broker.events().upstreamOpens()).isEqualTo(1);
+        assertThat(watchersGauge()).isEqualTo(1);
+        assertThat(broker.metrics().registry().get("exec_broker_handshakes").tag("route", "events").tag("status", "101")
+            .counter().count()).isEqualTo(2);
+        assertThat(broker.metrics().registry().get("exec_broker_watches_ended").counter().count()).isEqualTo(1);
         second.socket.close();
     }
 
