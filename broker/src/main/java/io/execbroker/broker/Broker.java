@@ -10,8 +10,10 @@ import io.execbroker.broker.docker.DockerClients;
 import io.execbroker.broker.docker.DockerControl;
 import io.execbroker.broker.docker.DockerEndpoint;
 import io.execbroker.broker.docker.DockerExecLauncher;
+import io.execbroker.broker.docker.ExecMark;
 import io.execbroker.broker.docker.ExecTerminator;
 import io.execbroker.broker.docker.HostPidCheck;
+import io.execbroker.broker.docker.OrphanSweep;
 import io.execbroker.broker.docker.ProcessTable;
 import io.execbroker.broker.events.EventHub;
 import io.execbroker.broker.events.Watches;
@@ -45,6 +47,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /** Wires one broker: Docker clients, the session registry, the events hub and the HTTP server. Nothing else lives here. */
 public final class Broker {
@@ -113,13 +116,17 @@ public final class Broker {
         Authorizer decides = new MeteredAuthorizer(authorizer, metrics);
         DockerClient docker = DockerClients.create(dockerConfig, DockerClients.DEFAULT_CALL_TIMEOUT);
         WorkerExecutor workers = vertx.createSharedWorkerExecutor("docker-control", DOCKER_WORKERS);
-        DockerControl control = new DockerControl(docker, workers, metrics);
+        Optional<ExecMark> mark = ExecMark.of(ProcessTable.system());
+        DockerControl control = new DockerControl(docker, workers, metrics, mark);
         DockerEndpoint endpoint = DockerEndpoint.of(dockerConfig.getDockerHost(),
             dockerConfig.getSSLConfig() instanceof LocalDirectorySSLConfig tls ? Path.of(tls.getDockerCertPath()) : null);
         NetClient streams = vertx.createNetClient(endpoint.clientOptions());
         ExecTerminator terminator = new ExecTerminator(vertx, control, workers, settings.limits().killGrace(), metrics);
         // Teardown needs the Docker host's pids: say at once if they cannot be seen (without delaying the start).
         new HostPidCheck(docker, workers, ProcessTable.system()).run().onComplete(HostPidCheck::log);
+        // What an earlier broker left when it died (SIGKILL, a crash) is killed now, in the background too.
+        mark.ifPresent(self -> new OrphanSweep(vertx, docker, workers, ProcessTable.system(),
+            settings.limits().killGrace(), self).run().onComplete(swept -> OrphanSweep.report(swept, metered)));
         SessionRegistry registry = new SessionRegistry(settings.limits().maxSessions());
 
         ExecPolicy policy = new ExecPolicy(settings.policy(), new DockerContainerLookup(docker, workers, metrics));

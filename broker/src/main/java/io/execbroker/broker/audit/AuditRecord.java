@@ -66,6 +66,15 @@ public record AuditRecord(Instant time, String outcome, String sessionId, int st
             Optional.empty(), Optional.empty(), 0, 0, Duration.between(time, at), Optional.empty(), watch, events);
     }
 
+    /**
+     * The processes an earlier broker left running, which this one found at its start and killed ({@code status}
+     * is how many; {@code reason} names them).
+     */
+    public static AuditRecord orphansKilled(Instant time, int count, String detail) {
+        return new AuditRecord(time, "orphans killed", "", count, detail, Optional.empty(), "", Optional.empty(),
+            Optional.empty(), Optional.empty(), 0, 0, Duration.ZERO, Optional.empty());
+    }
+
     public static AuditRecord denied(Instant time, String remoteAddress, Optional<String> origin, int status,
                                      String reason, Optional<String> rule, Optional<ExecGrant> grant) {
         return new AuditRecord(time, "denied", "", status, reason, rule, remoteAddress, origin, grant,

@@ -8,8 +8,10 @@ import io.execbroker.protocol.grant.ExecGrant;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
@@ -21,16 +23,21 @@ public final class DockerControl {
     private final DockerClient docker;
     private final WorkerExecutor workers;
     private final BrokerMetrics metrics;
+    private final Optional<ExecMark> mark;
 
     public DockerControl(DockerClient docker, WorkerExecutor workers) {
-        this(docker, workers, BrokerMetrics.inMemory());
+        this(docker, workers, BrokerMetrics.inMemory(), Optional.empty());
     }
 
-    /** Reports each call's latency to {@code metrics}. */
-    public DockerControl(DockerClient docker, WorkerExecutor workers, BrokerMetrics metrics) {
+    /**
+     * Reports each call's latency to {@code metrics}, and gives every exec it creates {@code mark} in its
+     * environment, so that what a killed broker leaves can be found ({@link OrphanSweep}).
+     */
+    public DockerControl(DockerClient docker, WorkerExecutor workers, BrokerMetrics metrics, Optional<ExecMark> mark) {
         this.docker = docker;
         this.workers = workers;
         this.metrics = metrics;
+        this.mark = mark;
     }
 
     /** Creates (does not start) an exec for {@code grant}; returns its id. Never privileged. */
@@ -45,8 +52,10 @@ public final class DockerControl {
                 .withPrivileged(false);
             grant.user().ifPresent(cmd::withUser);
             grant.workdir().ifPresent(cmd::withWorkingDir);
-            if (!grant.env().isEmpty()) {
-                cmd.withEnv(env(grant.env()));
+            List<String> env = env(grant.env());
+            mark.ifPresent(m -> env.add(m.env()));
+            if (!env.isEmpty()) {
+                cmd.withEnv(env);
             }
             return cmd.exec().getId();
         });
@@ -78,8 +87,10 @@ public final class DockerControl {
         });
     }
 
+    /** The grant's environment, never with a mark of its own: only the broker marks an exec. */
     private static List<String> env(Map<String, String> env) {
-        return env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        return env.entrySet().stream().filter(e -> !e.getKey().equals(ExecMark.NAME))
+            .map(e -> e.getKey() + "=" + e.getValue()).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
     }
 
     /** Runs {@code blocking} on the workers; its time (the call alone, not the wait for a worker) is measured. */

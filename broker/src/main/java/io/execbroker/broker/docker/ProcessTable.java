@@ -42,6 +42,32 @@ public final class ProcessTable {
         return read(Long.toString(pid), "cgroup");
     }
 
+    /**
+     * Returns the inode of this process's pid namespace ({@code /proc/self/ns/pid}).
+     *
+     * @throws UncheckedIOException if it cannot be read
+     */
+    public long pidNamespace() {
+        try {
+            Object inode = Files.getAttribute(proc.resolve("self").resolve("ns").resolve("pid"), "unix:ino");
+            return ((Number) inode).longValue();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + proc.resolve("self/ns/pid"), e);
+        }
+    }
+
+    /**
+     * Returns {@code /proc/PID/environ}, or empty if there is no such process or it may not be read (another
+     * user's process without CAP_SYS_PTRACE).
+     */
+    public Optional<byte[]> environ(long pid) {
+        try {
+            return Optional.of(Files.readAllBytes(proc.resolve(Long.toString(pid)).resolve("environ")));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Returns the stat of {@code pid} if it is a process of container {@code containerId}, else empty. */
     public Optional<ProcStat> inContainer(long pid, String containerId) {
         return inContainer(Long.toString(pid), containerId);

@@ -47,11 +47,16 @@ class BrokerProcessIT {
         docker = DockerFixture.connect();
         controller = TestController.start();
         auditFile = Files.createTempFile("audit", ".jsonl");
+        startBroker();
+    }
+
+    private void startBroker() throws Exception {
         broker = new ProcessBuilder(java(), "-jar", JAR.toString(), "serve", "--listen", "127.0.0.1:0",
-            "--controller-url", controller.url(), "--events-path", "/watch", "--ops-listen", "127.0.0.1:0", "--audit-log", auditFile.toString())
-            .redirectErrorStream(true).start();
+            "--controller-url", controller.url(), "--events-path", "/watch", "--ops-listen", "127.0.0.1:0",
+            "--audit-log", auditFile.toString()).redirectErrorStream(true).start();
+        Process started = broker;
         CompletableFuture<Integer> listening = new CompletableFuture<>();
-        Thread reader = new Thread(() -> readLog(listening), "broker-log");
+        Thread reader = new Thread(() -> readLog(started, listening), "broker-log");
         reader.setDaemon(true);
         reader.start();
         port = listening.get(60, TimeUnit.SECONDS);
@@ -68,6 +73,26 @@ class BrokerProcessIT {
     void theJarRunsOnNettysNativeEpollTransport() {
         // The shaded jar must carry the epoll library for linux-x86_64; without it the broker falls back to NIO.
         assertThat(brokerLog).anyMatch(line -> line.contains("listening on") && line.contains("native transport"));
+    }
+
+    @Test
+    void aBrokerKilledWithSigkillLeavesItsProcessAndTheNextStartKillsItAndSaysSo() throws Exception {
+        String duration = ContainerProcesses.uniqueSleep();
+        ExecClient client = ExecClient.connect(URI.create(wsUrl()), ExecClient.Options.defaults()
+            .token(TestController.GOOD_TOKEN).command(List.of("sleep", duration))).get(30, TimeUnit.SECONDS);
+        client.started().get(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(5)).until(() -> ContainerProcesses.running(docker, "sleep " + duration));
+
+        broker.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no teardown
+        assertThat(ContainerProcesses.running(docker, "sleep " + duration)).as("outlived its broker").isTrue();
+
+        startBroker();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !ContainerProcesses.running(docker, "sleep " + duration));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(brokerLog).anyMatch(line -> line.contains("an earlier broker left running when it died")
+                && line.contains("(sleep, left by broker pid "));
+            assertThat(Files.readString(auditFile)).contains("\"outcome\":\"orphans killed\"");
+        });
     }
 
     @Test
@@ -161,8 +186,9 @@ class BrokerProcessIT {
         return "ws://127.0.0.1:" + port + "/exec";
     }
 
-    private void readLog(CompletableFuture<Integer> listening) {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(broker.getInputStream(), StandardCharsets.UTF_8))) {
+    private void readLog(Process process, CompletableFuture<Integer> listening) {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
                 brokerLog.add(line);
