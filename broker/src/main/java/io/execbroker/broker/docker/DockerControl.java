@@ -54,6 +54,14 @@ public final class DockerControl {
         });
     }
 
+    /** Pings Docker: completes once it answered, fails with the reason it could not be reached. */
+    public Future<Void> ping() {
+        return call(() -> {
+            docker.pingCmd().exec();
+            return null;
+        });
+    }
+
     /** Resizes the tty of exec {@code execId}. */
     public Future<Void> resize(String execId, int rows, int cols) {
         return call(() -> {
