@@ -198,6 +198,11 @@ public final class Broker {
         });
     }
 
+    /** Returns true if clients connect with TLS ({@code wss://}). */
+    public boolean tls() {
+        return reloader != null;
+    }
+
     /** Returns the port the broker listens on. */
     public int port() {
         return server.actualPort();

@@ -71,7 +71,7 @@ final class PemFiles {
                 return converter.getPrivateKey(info);
             }
             if (parsed instanceof PEMKeyPair pair) {
-                return converter.getKeyPair(pair).getPrivate();
+                return converter.getPrivateKey(pair.getPrivateKeyInfo());
             }
         } catch (IOException e) {
             throw new ConfigException(key + ": " + file + ": cannot read the private key (" + e.getMessage() + ")");

@@ -58,17 +58,16 @@ public final class TestCertificates {
             return write(file, pem(cert));
         }
 
-        /**
-         * Writes the private key to {@code file} in PEM, atomically, as {@code openssl ecparam -genkey} does
-         * ({@code BEGIN EC PRIVATE KEY}), which docker-java reads too.
-         */
+        /** Writes the private key to {@code file} in PKCS#8 PEM ({@code BEGIN PRIVATE KEY}), atomically. */
         public Path writeKey(Path file) {
-            return write(file, pem(keys));
+            // The JDK's own PKCS#8 encoding, as openssl writes it (with the curve in the algorithm identifier).
+            return write(file, "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64,
+                new byte[] {'\n'}).encodeToString(keys.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
         }
 
-        /** Writes the private key to {@code file} in PKCS#8 PEM ({@code BEGIN PRIVATE KEY}), atomically. */
-        public Path writeKeyPkcs8(Path file) {
-            return write(file, pem(keys.getPrivate()));
+        /** Writes an RSA key in PKCS#1 PEM ({@code BEGIN RSA PRIVATE KEY}), as docker's documentation makes them. */
+        public Path writeKeyPkcs1(Path file) {
+            return write(file, pem(keys));
         }
     }
 
