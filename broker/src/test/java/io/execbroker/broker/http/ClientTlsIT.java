@@ -135,6 +135,32 @@ class ClientTlsIT {
         assertThat(authorized).hasValue(0);
     }
 
+    @Test
+    void eventsCommandReachesAWssBrokerWithCaFileAndNamesTlsWithout() throws Exception {
+        harness = start(tls(TestCertificates.server(CA, "broker")));
+        String url = "wss://127.0.0.1:" + harness.port() + "/events";
+        Path caFile = CA.writeCert(dir.resolve("ca.pem"));
+        // The test authorizer grants no watch: a refusal by HTTP status proves the TLS connection was made.
+        Run refused = run("events", "--no-reconnect", "--ca-file", caFile.toString(), url);
+        assertThat(refused.status()).as(refused.stderr()).isEqualTo(1);
+        assertThat(refused.stderr()).startsWith("exec-broker: refused with HTTP ");
+        Run untrusted = run("events", "--no-reconnect", url);
+        assertThat(untrusted.status()).as(untrusted.stderr()).isEqualTo(3);
+        assertThat(untrusted.stderr()).contains("TLS handshake with the broker failed: the broker's certificate is not"
+            + " trusted");
+    }
+
+    @Test
+    void serveWithAKeyOfAnotherCertificateDoesNotStartAndNamesTheFile() throws Exception {
+        Path cert = TestCertificates.server(CA, "broker").writeCert(dir.resolve("cert.pem"));
+        Path key = TestCertificates.server(CA, "other").writeKey(dir.resolve("key.pem"));
+        Run serve = run("serve", "--listen", "127.0.0.1:0", "--controller-url", "http://127.0.0.1:9/controller",
+            "--tls-cert", cert.toString(), "--tls-key", key.toString());
+        assertThat(serve.status()).as(serve.stderr()).isEqualTo(2);
+        assertThat(serve.stderr()).contains("exec-broker: cannot start: tls.keyFile: " + key
+            + ": does not match the certificate of tls.certFile " + cert + " (CN=broker)");
+    }
+
     private BrokerHarness start(TlsSettings tls) throws Exception {
         return BrokerHarness.start(BrokerSettings.defaults().withHandshake(BrokerHarness.LENIENT_HANDSHAKES).withTls(tls),
             counting, AuditLog.NONE, DockerClients.configFromEnvironment());
@@ -189,9 +215,16 @@ class ClientTlsIT {
 
     /** Runs {@code exec-broker exec ARGS} from the jar, stdin empty. */
     private static Run exec(String... args) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of("exec"));
+        all.addAll(List.of(args));
+        return run(all.toArray(String[]::new));
+    }
+
+    /** Runs {@code exec-broker ARGS} from the jar, stdin empty. */
+    private static Run run(String... args) throws Exception {
         assertThat(JAR).as("the shaded jar, built by package").exists();
         List<String> command = new java.util.ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(), "exec"));
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).start();
         process.getOutputStream().close();
