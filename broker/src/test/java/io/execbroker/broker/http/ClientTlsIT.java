@@ -9,6 +9,8 @@ import io.execbroker.broker.config.BrokerSettings;
 import io.execbroker.broker.config.TlsSettings;
 import io.execbroker.broker.docker.DockerClients;
 import io.execbroker.broker.testing.BrokerHarness;
+import io.execbroker.broker.testing.RawHandshake;
+import io.execbroker.broker.testing.RawWebSocket;
 import io.execbroker.broker.testing.TestCertificates;
 import io.execbroker.protocol.client.ExecClient;
 import io.execbroker.protocol.client.PemTrust;
@@ -159,6 +161,39 @@ class ClientTlsIT {
         assertThat(serve.status()).as(serve.stderr()).isEqualTo(2);
         assertThat(serve.stderr()).contains("exec-broker: cannot start: tls.keyFile: " + key
             + ": does not match the certificate of tls.certFile " + cert + " (CN=broker)");
+    }
+
+    @Test
+    void frameFarOverTheLimitGetsClose1009ThenACleanEndOverTls() throws Exception {
+        // The lingering close sits behind the SslHandler: it reads the decrypted WebSocket bytes, and its writes
+        // (the close frame) are encrypted.
+        harness = start(tls(TestCertificates.server(CA, "broker")));
+        long size = 32L << 20;
+        SSLContext context = PemTrust.sslContext(CA.writeCert(dir.resolve("trusted-ca.pem")));
+        try (SSLSocket client = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", harness.port())) {
+            client.setSoTimeout(20_000);
+            java.io.OutputStream out = client.getOutputStream();
+            java.io.InputStream in = client.getInputStream();
+            out.write(RawHandshake.request("/exec?command=sleep&command=30"));
+            assertThat(RawWebSocket.readHead(in)).startsWith("HTTP/1.1 101 ");
+            assertThat(RawWebSocket.readFrame(in).payload()).containsExactly(0x64); // resume: the process runs
+            CompletableFuture.runAsync(() -> {
+                try {
+                    out.write(RawWebSocket.clientHeader(RawWebSocket.BINARY, size));
+                    byte[] chunk = new byte[64 << 10];
+                    for (long sent = 0; sent < size; sent += chunk.length) {
+                        out.write(chunk);
+                    }
+                } catch (java.io.IOException e) {
+                    // the broker dropped the connection after discarding its share
+                }
+            });
+            RawWebSocket.ServerFrame close = RawWebSocket.readFrame(in);
+            assertThat(close.closeCode()).isEqualTo(io.execbroker.protocol.frame.CloseCodes.MESSAGE_TOO_BIG);
+            assertThat(close.closeReason()).isEqualTo("message larger than 1048576 bytes");
+            assertThat(in.read()).isEqualTo(-1); // TLS's close_notify, then the FIN: no reset, no TLS error
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> harness.broker().sessions().active() == 0);
     }
 
     private BrokerHarness start(TlsSettings tls) throws Exception {
