@@ -191,7 +191,8 @@ class ClientTlsIT {
             RawWebSocket.ServerFrame close = RawWebSocket.readFrame(in);
             assertThat(close.closeCode()).isEqualTo(io.execbroker.protocol.frame.CloseCodes.MESSAGE_TOO_BIG);
             assertThat(close.closeReason()).isEqualTo("message larger than 1048576 bytes");
-            assertThat(in.read()).isEqualTo(-1); // TLS's close_notify, then the FIN: no reset, no TLS error
+            // The FIN after the close frame (no close_notify: the close frame already ended the session): no reset.
+            assertThat(in.read()).isEqualTo(-1);
         }
         await().atMost(Duration.ofSeconds(15)).until(() -> harness.broker().sessions().active() == 0);
     }
