@@ -99,7 +99,9 @@ public final class Broker {
 
     /**
      * Starts a broker on the Docker engine {@code dockerConfig} names rather than the environment's, like one of a
-     * test's own ({@code DockerClients.config("unix:///var/run/exec-broker-dockerd2.sock")}).
+     * test's own ({@code DockerClients.config("unix:///var/run/exec-broker-dockerd2.sock")}). With TLS it reads the
+     * TLS files at once, so call it off the event loop. Fails with a {@link ConfigException} when a TLS file cannot
+     * be used, or when Docker's TLS handshake fails (the message names Docker and the reason).
      */
     public static Future<Broker> start(Vertx vertx, BrokerSettings settings, Authorizer authorizer, AuditLog audit,
                                        DefaultDockerClientConfig dockerConfig) {
