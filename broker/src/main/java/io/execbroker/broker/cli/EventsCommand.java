@@ -106,7 +106,7 @@ public final class EventsCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--ca-file: " + e.getMessage());
         }
         EventsWatch watch = new EventsWatch(target, new WebSocketWatchConnector(http, bearer, Duration.ofSeconds(10)),
-            !noReconnect, this::print, notice -> err.println("exec-broker: " + notice), EventsCommand::after,
+            !noReconnect, this::print, notice -> err.println("exec-broker: " + ClientTls.withHint(notice, caFile != null)), EventsCommand::after,
             Clock.systemUTC(), new Backoff(Backoff.INITIAL, Backoff.MAX));
         onStop.accept(watch::stop);
         EventsWatch.End end = watch.run();

@@ -149,7 +149,7 @@ class ClientTlsIT {
         Run untrusted = run("events", "--no-reconnect", url);
         assertThat(untrusted.status()).as(untrusted.stderr()).isEqualTo(3);
         assertThat(untrusted.stderr()).contains("TLS handshake with the broker failed: the broker's certificate is not"
-            + " trusted");
+            + " trusted").contains("; pass the CA that signed it with --ca-file FILE");
     }
 
     @Test
