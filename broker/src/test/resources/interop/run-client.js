@@ -3,6 +3,7 @@
 //
 //   node run-client.js <ws-url> <tty:true|false> <argv0> [argv1 ...]
 //   env EXEC_BROKER_TOKEN: sent as "Authorization: Bearer <token>" through the client's wsopts.headers
+//   env EXEC_BROKER_CA_FILE: a PEM CA file, passed as the client's wsopts.ca (for wss:// with a test CA)
 //   env RUN_CLIENT_TIMEOUT_MS: hard timeout (default 30000)
 //
 // Pipes its own stdin into client.stdin (its end sends the protocol's `end`), collects stdout and stderr, and
@@ -49,6 +50,9 @@ setTimeout(() => fatal('timeout: no exit after ' + timeoutMs + ' ms'), timeoutMs
 
 async function main() {
   const wsopts = token ? {headers: {Authorization: 'Bearer ' + token}} : {};
+  if (process.env.EXEC_BROKER_CA_FILE) {
+    wsopts.ca = require('fs').readFileSync(process.env.EXEC_BROKER_CA_FILE);
+  }
   const client = new DockerExecWebsocketClient({url, tty: ttyArg === 'true', command, wsopts});
 
   let exitCode;

@@ -6,11 +6,14 @@ import com.github.dockerjava.core.LocalDirectorySSLConfig;
 import io.execbroker.broker.audit.AuditLog;
 import io.execbroker.broker.auth.Authorizer;
 import io.execbroker.broker.config.BrokerSettings;
+import io.execbroker.broker.config.ConfigException;
 import io.execbroker.broker.docker.DockerClients;
 import io.execbroker.broker.docker.DockerControl;
 import io.execbroker.broker.docker.DockerEndpoint;
+import io.execbroker.broker.docker.DockerErrors;
 import io.execbroker.broker.docker.DockerExecLauncher;
 import io.execbroker.broker.docker.ExecMark;
+import io.execbroker.broker.docker.DockerPing;
 import io.execbroker.broker.docker.ExecTerminator;
 import io.execbroker.broker.docker.HostPidCheck;
 import io.execbroker.broker.docker.OrphanSweep;
@@ -28,19 +31,18 @@ import io.execbroker.broker.policy.DockerContainerLookup;
 import io.execbroker.broker.policy.ExecPolicy;
 import io.execbroker.broker.policy.PolicyRules;
 import io.execbroker.broker.session.SessionRegistry;
+import io.execbroker.broker.tls.CertificateReloader;
+import io.execbroker.broker.tls.ServerTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.Router;
 
 import java.nio.file.Path;
@@ -69,12 +71,14 @@ public final class Broker {
     private final HttpClient events;
     private final BrokerMetrics metrics;
     private final Readiness readiness;
+    private final CertificateReloader reloader;
 
     private Broker(Vertx vertx, DockerClient docker, WorkerExecutor workers, NetClient streams,
                    SessionRegistry registry, HttpServer server, EventHub hub, HttpClient events,
-                   BrokerMetrics metrics, Readiness readiness) {
+                   BrokerMetrics metrics, Readiness readiness, CertificateReloader reloader) {
         this.metrics = metrics;
         this.readiness = readiness;
+        this.reloader = reloader;
         this.hub = hub;
         this.events = events;
         this.vertx = vertx;
@@ -106,20 +110,37 @@ public final class Broker {
 
     /**
      * Starts a broker on the Docker engine {@code dockerConfig} names rather than the environment's, like one of a
-     * test's own ({@code DockerClients.config("unix:///var/run/exec-broker-dockerd2.sock")}).
+     * test's own ({@code DockerClients.config("unix:///var/run/exec-broker-dockerd2.sock")}). With TLS it reads the
+     * TLS files at once, so call it off the event loop. Fails with a {@link ConfigException} when a TLS file cannot
+     * be used, or when Docker's TLS handshake fails (the message names Docker and the reason).
      */
     public static Future<Broker> start(Vertx vertx, BrokerSettings settings, Authorizer authorizer, AuditLog audit,
                                        DefaultDockerClientConfig dockerConfig) {
         Objects.requireNonNull(dockerConfig, "dockerConfig");
+        ServerTls tls;
+        try {
+            tls = settings.tls().isPresent() ? ServerTls.load(settings.tls().get()) : null;
+        } catch (ConfigException e) {
+            return Future.failedFuture(e);
+        }
         BrokerMetrics metrics = BrokerMetrics.prometheus();
         AuditLog metered = new MeteredAuditLog(audit, metrics);
         Authorizer decides = new MeteredAuthorizer(authorizer, metrics);
-        DockerClient docker = DockerClients.create(dockerConfig, DockerClients.DEFAULT_CALL_TIMEOUT);
+        DockerClient docker;
+        try {
+            docker = DockerClients.create(dockerConfig, DockerClients.DEFAULT_CALL_TIMEOUT);
+        } catch (RuntimeException e) {
+            // docker-java reads DOCKER_CERT_PATH here: a certificate or key it cannot use.
+            return Future.failedFuture(new ConfigException("DOCKER_HOST " + dockerConfig.getDockerHost()
+                + ": cannot use the TLS files of DOCKER_CERT_PATH " + (dockerConfig.getSSLConfig() instanceof
+                    LocalDirectorySSLConfig certs ? certs.getDockerCertPath() : "(unset)") + " ("
+                + DockerErrors.describe(e.getCause() != null ? e.getCause() : e) + ")"));
+        }
         WorkerExecutor workers = vertx.createSharedWorkerExecutor("docker-control", DOCKER_WORKERS);
         Optional<ExecMark> mark = ExecMark.of(ProcessTable.system());
         DockerControl control = new DockerControl(docker, workers, metrics, mark);
         DockerEndpoint endpoint = DockerEndpoint.of(dockerConfig.getDockerHost(),
-            dockerConfig.getSSLConfig() instanceof LocalDirectorySSLConfig tls ? Path.of(tls.getDockerCertPath()) : null);
+            dockerConfig.getSSLConfig() instanceof LocalDirectorySSLConfig certs ? Path.of(certs.getDockerCertPath()) : null);
         NetClient streams = vertx.createNetClient(endpoint.clientOptions());
         ExecTerminator terminator = new ExecTerminator(vertx, control, workers, settings.limits().killGrace(), metrics);
         // Teardown needs the Docker host's pids: say at once if they cannot be seen (without delaying the start).
@@ -134,7 +155,7 @@ public final class Broker {
             LOG.warn("no policy rules configured: every grant the authorizer makes is allowed");
         }
         HandshakeChecks checks = new HandshakeChecks(settings.handshake(), metered, metrics);
-        HttpClient events = vertx.createHttpClient(eventsClientOptions(endpoint), new PoolOptions()
+        HttpClient events = vertx.createHttpClient(endpoint.eventsClientOptions(), new PoolOptions()
             .setHttp1MaxSize(EVENT_STREAMS).setMaxWaitQueueSize(settings.events().maxWatchers()));
         EventHub hub = new EventHub(vertx.getOrCreateContext(), events, endpoint.address(), endpoint.hostHeader(),
             settings.events().maxWatchers());
@@ -162,23 +183,50 @@ public final class Broker {
             .setPerMessageWebSocketCompressionSupported(false)
             .setPerFrameWebSocketCompressionSupported(false)
             .setTcpNoDelay(true);
+        if (tls != null) {
+            tls.applyTo(options);
+        }
         HttpServer server = vertx.createHttpServer(options).requestHandler(router);
-        return server.listen().map(s -> new Broker(vertx, docker, workers, streams, registry, s, hub, events,
-            metrics, readiness));
+        CertificateReloader reloader = tls == null ? null : new CertificateReloader(vertx, workers, server, tls);
+        Broker broker = new Broker(vertx, docker, workers, streams, registry, server, hub, events, metrics,
+            readiness, reloader);
+        return checkDockerTls(control, events, endpoint, dockerConfig)
+            .compose(v -> server.listen())
+            .map(s -> {
+                if (tls != null) {
+                    LOG.info("TLS to clients with {}{}", tls.describe(), tls.clientCaFile()
+                        .map(ca -> ", client certificates required (CAs of " + ca + ")").orElse(""));
+                    reloader.start();
+                }
+                return broker;
+            })
+            .recover(failure -> broker.stop().transform(v -> Future.failedFuture(failure)));
     }
 
-    /** Docker's endpoint for event streams: no keep-alive, so that closing a stream closes its connection. */
-    private static HttpClientOptions eventsClientOptions(DockerEndpoint endpoint) {
-        HttpClientOptions options = new HttpClientOptions().setKeepAlive(false).setTcpNoDelay(true)
-            .setMaxInitialLineLength(4096);
-        if (endpoint.tlsCertPath() != null) {
-            options.setSsl(true)
-                .setTrustOptions(new PemTrustOptions().addCertPath(endpoint.tlsCertPath().resolve("ca.pem").toString()))
-                .setKeyCertOptions(new PemKeyCertOptions()
-                    .setCertPath(endpoint.tlsCertPath().resolve("cert.pem").toString())
-                    .setKeyPath(endpoint.tlsCertPath().resolve("key.pem").toString()));
+    /**
+     * With TLS to Docker, one ping by each client (the streams' and docker-java's) before listening: a certificate that Docker refuses, or one of Docker's that the
+     * broker does not trust, will not fix itself, so the start fails naming Docker and TLS. Any other failure (Docker
+     * not up yet) does not stop the start: the broker answers 503 until Docker is there, as without TLS.
+     */
+    private static Future<Void> checkDockerTls(DockerControl control, HttpClient streams, DockerEndpoint endpoint,
+                                               DefaultDockerClientConfig dockerConfig) {
+        if (!endpoint.tls()) {
+            return Future.succeededFuture();
         }
-        return options;
+        return DockerPing.over(streams, endpoint).compose(v -> control.ping()).recover(failure -> {
+            java.util.Optional<String> tls = DockerErrors.tlsFailure(failure);
+            if (tls.isPresent()) {
+                return Future.failedFuture(new ConfigException("DOCKER_HOST " + dockerConfig.getDockerHost() + ": "
+                    + tls.get() + " (DOCKER_CERT_PATH " + endpoint.tlsCertPath() + ")"));
+            }
+            LOG.warn("Docker does not answer at {} yet: {}", dockerConfig.getDockerHost(), DockerErrors.causes(failure));
+            return Future.succeededFuture();
+        });
+    }
+
+    /** Returns true if clients connect with TLS ({@code wss://}). */
+    public boolean tls() {
+        return reloader != null;
     }
 
     /** Returns the port the broker listens on. */
@@ -207,6 +255,9 @@ public final class Broker {
 
     /** Stops taking handshakes, sends {@code shutdown} to every session, kills their processes, then closes. */
     public Future<Void> stop() {
+        if (reloader != null) {
+            reloader.stop();
+        }
         return registry.shutdownAll()
             .transform(v -> hub.close())
             .transform(v -> server.close())

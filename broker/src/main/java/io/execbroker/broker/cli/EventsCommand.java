@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,6 +67,10 @@ public final class EventsCommand implements Callable<Integer> {
     @Option(names = "--until", description = "Events until T, then exit 0: Unix seconds or nanoseconds")
     private String until;
 
+    @Option(names = "--ca-file", paramLabel = "FILE",
+        description = "Trust a wss:// broker whose certificate these PEM CAs signed (instead of the JDK's CAs)")
+    private Path caFile;
+
     @Option(names = "--no-reconnect", description = "Exit when the watch is lost or refused instead of reconnecting")
     private boolean noReconnect;
 
@@ -94,9 +99,14 @@ public final class EventsCommand implements Callable<Integer> {
         }
         Optional<String> bearer = Optional.ofNullable(token != null ? token : System.getenv("EXEC_BROKER_TOKEN"));
         WatchTarget target = new WatchTarget(url, filters, Optional.ofNullable(since), Optional.ofNullable(until));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient http;
+        try {
+            http = ClientTls.httpClient(Optional.ofNullable(caFile), Duration.ofSeconds(10));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--ca-file: " + e.getMessage());
+        }
         EventsWatch watch = new EventsWatch(target, new WebSocketWatchConnector(http, bearer, Duration.ofSeconds(10)),
-            !noReconnect, this::print, notice -> err.println("exec-broker: " + notice), EventsCommand::after,
+            !noReconnect, this::print, notice -> err.println("exec-broker: " + ClientTls.withHint(notice, caFile != null)), EventsCommand::after,
             Clock.systemUTC(), new Backoff(Backoff.INITIAL, Backoff.MAX));
         onStop.accept(watch::stop);
         EventsWatch.End end = watch.run();

@@ -217,6 +217,10 @@ final class EventsWatch {
     }
 
     private static String describe(Throwable e) {
+        String tls = io.execbroker.protocol.client.TlsFailure.describe(e);
+        if (tls != null) {
+            return tls;
+        }
         Throwable cause = e instanceof IllegalStateException && e.getCause() != null ? e.getCause() : e;
         return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }

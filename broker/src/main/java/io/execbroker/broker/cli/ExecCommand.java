@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 
@@ -41,6 +44,10 @@ public final class ExecCommand implements Callable<Integer> {
     @Option(names = "--tty", description = "Ask for a terminal")
     private boolean tty;
 
+    @Option(names = "--ca-file", paramLabel = "FILE",
+        description = "Trust a wss:// broker whose certificate these PEM CAs signed (instead of the JDK's CAs)")
+    private Path caFile;
+
     @Override
     public Integer call() throws Exception {
         String bearer = token != null ? token : System.getenv("EXEC_BROKER_TOKEN");
@@ -48,11 +55,19 @@ public final class ExecCommand implements Callable<Integer> {
         if (bearer != null) {
             options.token(bearer);
         }
+        if (caFile != null) {
+            try {
+                options.httpClient(ClientTls.httpClient(Optional.of(caFile), Duration.ofSeconds(10)));
+            } catch (IllegalArgumentException e) {
+                System.err.println("exec-broker: --ca-file: " + e.getMessage());
+                return SESSION_FAILED;
+            }
+        }
         ExecClient client;
         try {
             client = ExecClient.connect(url, options).join();
         } catch (CompletionException e) {
-            System.err.println("exec-broker: " + e.getCause().getMessage());
+            System.err.println("exec-broker: " + ClientTls.withHint(e.getCause().getMessage(), caFile != null));
             return SESSION_FAILED;
         }
         boolean interactive = tty && Terminal.isInteractive();

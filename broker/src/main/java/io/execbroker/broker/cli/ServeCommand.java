@@ -71,6 +71,12 @@ public final class ServeCommand implements Callable<Integer> {
     private String maxSessions;
     @Option(names = "--audit-log", paramLabel = "FILE|-", description = "Audit log file, or - for stdout (default)")
     private String auditLog;
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "TLS (wss://): the certificate in PEM")
+    private String tlsCert;
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "TLS: the certificate's private key in PEM")
+    private String tlsKey;
+    @Option(names = "--tls-client-ca", paramLabel = "FILE", description = "TLS: require client certificates of these CAs")
+    private String tlsClientCa;
     @Option(names = "--no-query-token", description = "Refuse tokens in the query string")
     private boolean noQueryToken;
 
@@ -95,8 +101,20 @@ public final class ServeCommand implements Callable<Integer> {
             vertx.close();
             return BAD_CONFIG;
         }
-        Broker broker = Broker.start(vertx, cfg.settings(), authorizer, audit).toCompletionStage().toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+        Broker broker;
+        try {
+            broker = Broker.start(vertx, cfg.settings(), authorizer, audit).toCompletionStage().toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof ConfigException bad)) {
+                throw e;
+            }
+            // A TLS file that cannot be used, or TLS to Docker that fails: found only once the files are read.
+            System.err.println("exec-broker: cannot start: " + bad.getMessage());
+            audit.close();
+            vertx.close();
+            return BAD_CONFIG;
+        }
         broker.metrics().auditDropped(audit, JsonLinesAuditLog::dropped);
         if (!startOps(vertx, cfg, broker)) {
             broker.stop().transform(v -> vertx.close()).toCompletionStage().toCompletableFuture()
@@ -104,10 +122,10 @@ public final class ServeCommand implements Callable<Integer> {
             audit.close();
             return 1;
         }
-        LOG.info("exec-broker listening on {}:{}{}, events on {} ({} mode, {} transport)", cfg.settings().host(),
+        LOG.info("exec-broker listening on {}:{}{}, events on {} ({} mode, {} transport{})", cfg.settings().host(),
             broker.port(), cfg.settings().path(), cfg.settings().events().path(),
             cfg.controller().isPresent() ? "controller" : "JWT",
-            vertx.isNativeTransportEnabled() ? "native" : "NIO");
+            vertx.isNativeTransportEnabled() ? "native" : "NIO", cfg.settings().tls().isPresent() ? ", TLS" : "");
 
         CountDownLatch stopped = new CountDownLatch(1);
         Signals.onStop(() -> {
@@ -157,6 +175,9 @@ public final class ServeCommand implements Callable<Integer> {
         put(flags, "origins", origins == null ? null : String.join(",", origins));
         put(flags, "limits.maxSessions", maxSessions);
         put(flags, "audit.log", auditLog);
+        put(flags, "tls.certFile", tlsCert);
+        put(flags, "tls.keyFile", tlsKey);
+        put(flags, "tls.clientCaFile", tlsClientCa);
         if (noQueryToken) {
             flags.put("queryToken", "false");
         }

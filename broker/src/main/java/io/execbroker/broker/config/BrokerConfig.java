@@ -66,7 +66,7 @@ public record BrokerConfig(BrokerSettings settings, Optional<Controller> control
         EventSettings events = new EventSettings(eventsPath, v.integer("events.maxWatchers", 1),
             v.integer("events.queueBytes", 1024), v.integer("events.maxWatchersPerSubject", 1));
         BrokerSettings settings = new BrokerSettings(listen.host(), listen.port(), path, limits, handshake,
-            policy(v), events);
+            policy(v), events, tls(v));
 
         Optional<Controller> controller = v.url("controller.url").map(url -> new Controller(url, null, null, 0, 0));
         if (controller.isPresent()) {
@@ -110,6 +110,24 @@ public record BrokerConfig(BrokerSettings settings, Optional<Controller> control
             throw new ConfigException(key + ": " + value + " (expected: HOST:PORT, like " + example + ")");
         }
         return new HostPort(value.substring(0, colon), port);
+    }
+
+    private static Optional<TlsSettings> tls(ConfigValues v) throws ConfigException {
+        Optional<Path> cert = v.file("tls.certFile");
+        Optional<Path> key = v.file("tls.keyFile");
+        Optional<Path> clientCa = v.file("tls.clientCaFile");
+        if (cert.isPresent() != key.isPresent()) {
+            throw new ConfigException((cert.isPresent() ? "tls.keyFile" : "tls.certFile")
+                + ": missing (expected: tls.certFile and tls.keyFile together)");
+        }
+        if (cert.isEmpty()) {
+            if (clientCa.isPresent()) {
+                throw new ConfigException("tls.clientCaFile: set without tls.certFile (expected: TLS on, with "
+                    + "tls.certFile and tls.keyFile)");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new TlsSettings(cert.get(), key.get(), clientCa, v.seconds("tls.reloadSeconds", 0)));
     }
 
     private static PolicyRules policy(ConfigValues v) throws ConfigException {

@@ -3,6 +3,7 @@ package io.execbroker.broker.config;
 import io.execbroker.broker.policy.PolicyRules;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where the broker listens and the bounds of its sessions. Immutable.
@@ -14,9 +15,10 @@ import java.util.Objects;
  * @param handshake the checks before authorization: origins, rate, token sources
  * @param policy the broker's own rules every grant must pass
  * @param events the watches of Docker events
+ * @param tls TLS to clients, if {@code wss://}
  */
 public record BrokerSettings(String host, int port, String path, SessionLimits limits, HandshakeSettings handshake,
-                             PolicyRules policy, EventSettings events) {
+                             PolicyRules policy, EventSettings events, Optional<TlsSettings> tls) {
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8866;
     public static final String DEFAULT_PATH = "/exec";
@@ -33,12 +35,19 @@ public record BrokerSettings(String host, int port, String path, SessionLimits l
         Objects.requireNonNull(handshake, "handshake");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(tls, "tls");
         if (events.path().equals(path)) {
             throw new IllegalArgumentException("eventsPath: " + events.path() + " (expected: not the exec path)");
         }
     }
 
-    /** With the default watches of Docker events. */
+    /** Without TLS. */
+    public BrokerSettings(String host, int port, String path, SessionLimits limits, HandshakeSettings handshake,
+                          PolicyRules policy, EventSettings events) {
+        this(host, port, path, limits, handshake, policy, events, Optional.empty());
+    }
+
+    /** With the default watches of Docker events, without TLS. */
     public BrokerSettings(String host, int port, String path, SessionLimits limits, HandshakeSettings handshake,
                           PolicyRules policy) {
         this(host, port, path, limits, handshake, policy, EventSettings.DEFAULTS);
@@ -51,22 +60,27 @@ public record BrokerSettings(String host, int port, String path, SessionLimits l
     }
 
     public BrokerSettings withPort(int newPort) {
-        return new BrokerSettings(host, newPort, path, limits, handshake, policy, events);
+        return new BrokerSettings(host, newPort, path, limits, handshake, policy, events, tls);
     }
 
     public BrokerSettings withLimits(SessionLimits newLimits) {
-        return new BrokerSettings(host, port, path, newLimits, handshake, policy, events);
+        return new BrokerSettings(host, port, path, newLimits, handshake, policy, events, tls);
     }
 
     public BrokerSettings withHandshake(HandshakeSettings newHandshake) {
-        return new BrokerSettings(host, port, path, limits, newHandshake, policy, events);
+        return new BrokerSettings(host, port, path, limits, newHandshake, policy, events, tls);
     }
 
     public BrokerSettings withPolicy(PolicyRules newPolicy) {
-        return new BrokerSettings(host, port, path, limits, handshake, newPolicy, events);
+        return new BrokerSettings(host, port, path, limits, handshake, newPolicy, events, tls);
     }
 
     public BrokerSettings withEvents(EventSettings newEvents) {
-        return new BrokerSettings(host, port, path, limits, handshake, policy, newEvents);
+        return new BrokerSettings(host, port, path, limits, handshake, policy, newEvents, tls);
+    }
+
+    /** With TLS to clients. */
+    public BrokerSettings withTls(TlsSettings newTls) {
+        return new BrokerSettings(host, port, path, limits, handshake, policy, events, Optional.of(newTls));
     }
 }

@@ -79,7 +79,7 @@ public final class DockerControl {
         });
     }
 
-    /** Pings the engine ({@code GET /_ping}); fails if it does not answer. */
+    /** Pings Docker ({@code GET /_ping}): completes once it answered, fails with the reason it could not be reached. */
     public Future<Void> ping() {
         return call("ping", () -> {
             docker.pingCmd().exec();

@@ -2,6 +2,7 @@ package io.execbroker.broker.docker;
 
 import com.github.dockerjava.api.exception.DockerException;
 
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,6 +12,53 @@ public final class DockerErrors {
     private static final int MAX_CHARS = 300;
 
     private DockerErrors() {
+    }
+
+    /**
+     * Returns what went wrong when {@code failure} is a failed TLS handshake with Docker (anywhere in its causes),
+     * like {@code TLS handshake with Docker failed: Docker's certificate is not trusted (DOCKER_CERT_PATH/ca.pem)};
+     * empty for any other failure. Names the side and the reason, never key material.
+     */
+    public static Optional<String> tlsFailure(Throwable failure) {
+        javax.net.ssl.SSLException deepest = null;
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+            if (t instanceof javax.net.ssl.SSLException ssl) {
+                deepest = ssl; // Vert.x wraps the JDK's reason in "Failed to create SSL connection"
+            }
+        }
+        return deepest == null ? Optional.empty()
+            : Optional.of("TLS handshake with Docker failed: " + tlsReason(all.toString(), deepest));
+    }
+
+    private static String tlsReason(String text, javax.net.ssl.SSLException ssl) {
+        if (text.contains("PKIX") || text.contains("unable to find valid certification path")) {
+            return "Docker's certificate is not trusted (expected: signed by DOCKER_CERT_PATH/ca.pem)";
+        }
+        if (text.contains("No subject alternative") || text.contains("No name matching")) {
+            return "Docker's certificate does not name its host (" + cut(ssl.getMessage()) + ")";
+        }
+        if (text.contains("bad_certificate") || text.contains("certificate_unknown") || text.contains("certificate_required")
+                || text.contains("unknown_ca")) {
+            return "Docker refused the broker's client certificate (DOCKER_CERT_PATH/cert.pem): " + cut(ssl.getMessage());
+        }
+        return cut(String.valueOf(ssl.getMessage()));
+    }
+
+    private static String cut(String text) {
+        String stripped = text.strip();
+        return stripped.length() > MAX_CHARS ? stripped.substring(0, MAX_CHARS) + "..." : stripped;
+    }
+
+    /** Returns each cause of {@code failure}, outermost first, like {@code IOException: x <- SSLException: y}. */
+    public static String causes(Throwable failure) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            text.append(text.length() == 0 ? "" : " <- ").append(t.getClass().getSimpleName()).append(": ")
+                .append(cut(String.valueOf(t.getMessage())));
+        }
+        return text.toString();
     }
 
     /** Returns what went wrong, like {@code No such container: web-1}. */

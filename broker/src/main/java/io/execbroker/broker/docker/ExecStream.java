@@ -3,6 +3,7 @@ package io.execbroker.broker.docker;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -112,6 +113,16 @@ public final class ExecStream {
         this.failure = onError;
         socket.exceptionHandler(onError);
         socket.endHandler(onEnd);
+        // Over TLS, Docker ends the output of an exited process with TLS's close_notify (Go's CloseWrite), not with
+        // a TCP FIN, and Netty reports that as an event, not as the end of input. Nothing follows it, so the
+        // connection is closed: Vert.x then ends the stream after the output it still queues, as after a FIN.
+        socket.eventHandler(event -> {
+            boolean closeNotify = event instanceof SslCloseCompletionEvent;
+            ReferenceCountUtil.release(event);
+            if (closeNotify) {
+                socket.close();
+            }
+        });
         socket.messageHandler(message -> {
             ByteBuf raw = (ByteBuf) message;
             boolean filled = raw.writableBytes() == 0;

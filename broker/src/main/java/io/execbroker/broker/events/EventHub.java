@@ -1,5 +1,6 @@
 package io.execbroker.broker.events;
 
+import io.execbroker.broker.docker.DockerErrors;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -119,7 +120,8 @@ public final class EventHub {
             } else if (opening != null) {
                 opening.onComplete(ready);
             } else if (retryTimer >= 0) {
-                ready.fail(new UnavailableException("Docker is unreachable: " + lastFailure.getMessage()));
+                ready.fail(new UnavailableException(DockerErrors.tlsFailure(lastFailure)
+                    .orElse("Docker is unreachable: " + lastFailure.getMessage())));
             } else {
                 open().onComplete(ready);
             }
@@ -198,7 +200,8 @@ public final class EventHub {
                 }
             })
             .<Void>mapEmpty()
-            .recover(e -> Future.failedFuture(new UnavailableException("Docker is unreachable: " + e.getMessage())));
+            .recover(e -> Future.failedFuture(new UnavailableException(
+                DockerErrors.tlsFailure(e).orElse("Docker is unreachable: " + e.getMessage()))));
         opening = attempt;
         return attempt;
     }

@@ -7,6 +7,7 @@ import io.execbroker.broker.auth.Authorizer;
 import io.execbroker.broker.auth.HandshakeRequest;
 import io.execbroker.broker.config.HandshakeSettings;
 import io.execbroker.broker.config.SessionLimits;
+import io.execbroker.broker.docker.DockerErrors;
 import io.execbroker.broker.docker.ExecLauncher;
 import io.execbroker.broker.policy.ExecPolicy;
 import io.execbroker.broker.policy.PolicyDecision;
@@ -95,7 +96,13 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
                 if (checked.failed()) {
                     registry.release();
                     LOG.warn("policy check failed: {}", checked.cause().toString());
-                    deny(ctx, ip, origin, 503, "cannot check the grant against the policy now", grant, null);
+                    Optional<String> tls = DockerErrors.tlsFailure(checked.cause());
+                    if (tls.isPresent()) {
+                        // Not a passing outage: Docker's certificate or ours is wrong until an operator fixes it.
+                        deny(ctx, ip, origin, 502, tls.get(), grant, null);
+                    } else {
+                        deny(ctx, ip, origin, 503, "cannot check the grant against the policy now", grant, null);
+                    }
                 } else if (!checked.result().allowed()) {
                     registry.release();
                     PolicyDecision refused = checked.result();

@@ -129,7 +129,8 @@ public final class ExecSession {
                 return; // the exec was created but never started: nothing runs
             }
             if (created.failed()) {
-                fail("cannot create exec: " + DockerErrors.describe(created.cause()));
+                fail("cannot create exec: " + DockerErrors.tlsFailure(created.cause())
+                    .orElseGet(() -> DockerErrors.describe(created.cause())));
                 return;
             }
             state = State.STARTING;
@@ -139,7 +140,8 @@ public final class ExecSession {
                     return; // teardown kills it
                 }
                 if (started.failed()) {
-                    fail("cannot start exec: " + DockerErrors.describe(started.cause()));
+                    fail("cannot start exec: " + DockerErrors.tlsFailure(started.cause())
+                        .orElseGet(() -> DockerErrors.describe(started.cause())));
                 } else {
                     onStarted(started.result());
                 }

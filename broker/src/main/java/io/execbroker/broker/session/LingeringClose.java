@@ -7,6 +7,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
@@ -14,7 +15,9 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The end of a session's TCP connection, first in its Netty pipeline. It does two things Vert.x does not offer:
+ * The end of a session's TCP connection, first in its Netty pipeline (with TLS right behind the {@code SslHandler},
+ * so that it sees the WebSocket bytes, not TLS records, and its writes are encrypted). It does two things Vert.x
+ * does not offer:
  *
  * <p><b>Drop</b> the connection now ({@link #drop}), past Vert.x's own close, which waits for the close frame to
  * be written and so waits forever for a peer that stopped reading. (vertx-web wraps the WebSocket it hands out,
@@ -27,7 +30,9 @@ import java.util.concurrent.TimeUnit;
  * a close of the channel instead lets the writes before it (the close frame) go out, shuts down the output (FIN),
  * and reads and drops whatever the client still sends, until the client closes (the connection ends cleanly),
  * or {@value #MAX_DISCARD_BYTES} bytes or {@link #MAX_LINGER} have passed (then it is dropped). Being first in
- * the pipeline, it drops those bytes before the WebSocket decoder sees them. Unarmed, a close is a close.
+ * the pipeline (after TLS), it drops those bytes before the WebSocket decoder sees them. With TLS the output is shut
+ * down without TLS's close_notify: the WebSocket close frame before it already says the session ended, as an HTTP
+ * server's lingering close does. Unarmed, a close is a close.
  *
  * <p>Runs on the channel's event loop; {@link #arm} and {@link #drop} may be called from any thread.
  */
@@ -36,6 +41,8 @@ final class LingeringClose extends ChannelDuplexHandler {
     static final long MAX_DISCARD_BYTES = 16L << 20;
     /** Longest time after the close frame before the connection is dropped. */
     static final Duration MAX_LINGER = Duration.ofSeconds(5);
+
+    private static final String NAME = "exec-broker-lingering-close";
 
     private final Channel channel;
     private volatile boolean armed;
@@ -48,10 +55,18 @@ final class LingeringClose extends ChannelDuplexHandler {
         this.channel = channel;
     }
 
-    /** Puts an unarmed lingering close first in {@code channel}'s pipeline, and returns it. */
+    /**
+     * Puts an unarmed lingering close first in {@code channel}'s pipeline, behind its {@code SslHandler} if it has
+     * one, and returns it.
+     */
     static LingeringClose install(Channel channel) {
         LingeringClose handler = new LingeringClose(channel);
-        channel.pipeline().addFirst("exec-broker-lingering-close", handler);
+        ChannelHandlerContext tls = channel.pipeline().context(SslHandler.class);
+        if (tls != null) {
+            channel.pipeline().addAfter(tls.name(), NAME, handler);
+        } else {
+            channel.pipeline().addFirst(NAME, handler);
+        }
         return handler;
     }
 

@@ -166,4 +166,23 @@ class BrokerConfigTest {
         Files.writeString(file, text);
         return file;
     }
+
+    @Test
+    void tlsKeyFileWithoutACertFileStopsTheStart(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path key = java.nio.file.Files.writeString(dir.resolve("key.pem"), "x");
+        Map<String, String> flags = new java.util.HashMap<>(CONTROLLER);
+        flags.put("tls.keyFile", key.toString());
+        assertThatThrownBy(() -> load(Optional.empty(), Map.of(), flags)).isInstanceOf(ConfigException.class)
+            .hasMessage("tls.certFile: missing (expected: tls.certFile and tls.keyFile together)");
+    }
+
+    @Test
+    void tlsFilesComeFromTheEnvironmentWithTheDefaultReloadInterval(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path cert = java.nio.file.Files.writeString(dir.resolve("cert.pem"), "x");
+        Path key = java.nio.file.Files.writeString(dir.resolve("key.pem"), "x");
+        BrokerConfig cfg = load(Optional.empty(), Map.of("EXEC_BROKER_TLS_CERT_FILE", cert.toString(),
+            "EXEC_BROKER_TLS_KEY_FILE", key.toString()), CONTROLLER);
+        assertThat(cfg.settings().tls()).contains(TlsSettings.of(cert, key));
+    }
 }

@@ -4,8 +4,11 @@ import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.execbroker.broker.auth.AuthorizationException;
+import io.execbroker.broker.config.BrokerSettings;
 import io.execbroker.broker.config.SessionLimits;
+import io.execbroker.broker.config.TlsSettings;
 import io.execbroker.broker.testing.BrokerHarness;
+import io.execbroker.broker.testing.TestCertificates;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -28,7 +31,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Proves that the original JS client, {@code docker-exec-websocket-client@3.0.0} from npm, works unmodified against
  * the broker: binary stdin ended with {@code end}, exit codes, stdout apart from stderr, tty sessions, and the bearer
- * token sent through the client's {@code wsopts.headers}. The client is installed from npm under
+ * token sent through the client's {@code wsopts.headers}, and {@code wss://} with the broker's CA in {@code wsopts.ca}. The client is installed from npm under
  * {@code target/js-interop} once (reused on reruns) and driven by {@code src/test/resources/interop/run-client.js},
  * which prints one JSON line per session. Needs node and npm on the PATH: without them the test fails.
  */
@@ -46,6 +49,8 @@ class JsClientInteropIT {
     private static Path dir;
     private static BrokerHarness broker;
     private static BrokerHarness tokenBroker;
+    private static BrokerHarness tlsBroker;
+    private static Path tlsCa;
 
     @BeforeAll
     static void installClientAndStartBrokers() throws Exception {
@@ -59,11 +64,18 @@ class JsClientInteropIT {
         tokenBroker = BrokerHarness.start(SessionLimits.DEFAULTS, request -> request.token().filter(TOKEN::equals)
             .isPresent() ? BrokerHarness.GRANT_REQUESTED.authorize(request)
             : Future.failedFuture(new AuthorizationException(401, "bad token")));
+        Path tls = Files.createDirectories(dir.resolve("tls"));
+        TestCertificates.Issued ca = TestCertificates.ca("interop test CA");
+        TestCertificates.Issued server = TestCertificates.server(ca, "broker");
+        tlsCa = ca.writeCert(tls.resolve("ca.pem"));
+        tlsBroker = BrokerHarness.start(BrokerSettings.defaults().withHandshake(BrokerHarness.LENIENT_HANDSHAKES)
+            .withTls(TlsSettings.of(server.writeCert(tls.resolve("cert.pem")), server.writeKey(tls.resolve("key.pem")))),
+            BrokerHarness.GRANT_REQUESTED);
     }
 
     @AfterAll
     static void stopBrokers() throws Exception {
-        for (BrokerHarness harness : new BrokerHarness[] {broker, tokenBroker}) {
+        for (BrokerHarness harness : new BrokerHarness[] {broker, tokenBroker, tlsBroker}) {
             if (harness != null) {
                 harness.close();
             }
@@ -122,6 +134,22 @@ class JsClientInteropIT {
         assertThat(session.stdout()).as(session.describe()).isEmpty();
     }
 
+    @Test
+    void wssWorksWithTheBrokersCaInWsopts() {
+        assertThat(tlsBroker.uri().getScheme()).isEqualTo("wss");
+        assertExited(session(tlsBroker, null, tlsCa, false, NONE, "sh", "-c", "echo over-wss; exit 4"), 4,
+            "over-wss\n", "");
+    }
+
+    @Test
+    void wssWithoutTheCaFailsOnTheCertificateAndRunsNothing() {
+        Session session = session(tlsBroker, null, null, false, NONE, "sh", "-c", "echo never");
+        assertThat(session.status()).as(session.describe()).isEqualTo(2);
+        assertThat(session.json().getString("fatal")).as(session.describe()).startsWith("execute failed: ")
+            .containsIgnoringCase("certificate");
+        assertThat(session.stdout()).as(session.describe()).isEmpty();
+    }
+
     private static void assertExited(Session session, int exitCode, String stdout, String stderr) {
         assertThat(session.status()).as(session.describe()).isZero();
         assertThat(session.json().getInteger("exitCode")).as(session.describe()).isEqualTo(exitCode);
@@ -146,10 +174,18 @@ class JsClientInteropIT {
     }
 
     private static Session session(BrokerHarness target, String token, boolean tty, byte[] stdin, String... argv) {
+        return session(target, token, null, tty, stdin, argv);
+    }
+
+    private static Session session(BrokerHarness target, String token, Path caFile, boolean tty, byte[] stdin,
+                                   String... argv) {
         ProcessBuilder builder = new ProcessBuilder("node", "run-client.js", target.uri().toString(), "" + tty);
         builder.command().addAll(List.of(argv));
         if (token != null) {
             builder.environment().put("EXEC_BROKER_TOKEN", token);
+        }
+        if (caFile != null) {
+            builder.environment().put("EXEC_BROKER_CA_FILE", caFile.toString());
         }
         Result result = run(builder, NODE_TIMEOUT, stdin);
         String line = result.stdout().strip();

@@ -80,7 +80,7 @@ public final class BrokerHarness implements AutoCloseable {
     }
 
     public URI uri() {
-        return URI.create("ws://127.0.0.1:" + broker.port() + "/exec");
+        return URI.create((broker.tls() ? "wss" : "ws") + "://127.0.0.1:" + broker.port() + "/exec");
     }
 
     public int port() {

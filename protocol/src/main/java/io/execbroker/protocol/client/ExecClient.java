@@ -80,6 +80,10 @@ public final class ExecClient implements AutoCloseable {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
                 int status = cause instanceof WebSocketHandshakeException h ? h.getResponse().statusCode() : -1;
+                String tls = TlsFailure.describe(cause);
+                if (tls != null) {
+                    throw new ExecClientException(-1, -1, tls, cause);
+                }
                 throw new ExecClientException(status, -1, "handshake failed"
                     + (status > 0 ? " with HTTP " + status : ": " + cause), cause);
             });
