@@ -65,7 +65,7 @@ modules=$("$JDK/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-rel
   { cat "$WORK/jdeps.log" >&2; die "jdeps failed"; }
 modules=$(printf '%s\n' "${modules//,/$'\n'}" "${ADDED[@]}" | grep -vxF -f <(printf '%s\n' "${EXCLUDED[@]}") |
   sort -u | paste -sd, -)
-runtime=$WORK/runtime-$(printf '%s %s' "$(cat "$JDK/release")" "$modules" | sha256sum | cut -c1-16)
+runtime=$WORK/runtime-$(cat "$JDK/release" - "${BASH_SOURCE[0]}" <<<"$modules" | sha256sum | cut -c1-16)
 if [[ ! -x $runtime/bin/java ]]; then
   log "linking a runtime of $modules"
   rm -rf "$WORK"/runtime-*
