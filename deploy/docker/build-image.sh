@@ -1,19 +1,18 @@
 #!/usr/bin/env bash
-# Builds the broker's image FROM scratch here, where no registry can be reached: a jlink'ed Java runtime with the
-# modules jdeps finds in the jar, the jar, the libraries ldd lists for the runtime, /etc/passwd with the non-root
-# user exec-broker (10001) and /tmp. Idempotent and fast when nothing changed: the image carries a label with the
-# hash of everything it is made of, and a matching image is left alone (about a second); the runtime is kept in
-# broker/target/image/ by JDK and module list, so a new jar costs jdeps and a docker build, not jlink.
+# Builds the broker's image (or controller-sample's) FROM scratch here, where no registry can be reached: a jlink'ed
+# Java runtime with the modules jdeps finds in the jar, the jar, the libraries ldd lists for the runtime, /etc/passwd
+# with the non-root user exec-broker (10001) and /tmp. Idempotent and fast when nothing changed: the image carries a
+# label with the hash of everything it is made of, and a matching image is left alone (about a second); the runtime
+# is kept in target/image/ beside the jar by JDK, module list and this script, so a new jar costs jdeps and a docker
+# build, not jlink.
 # shellcheck disable=SC2015  # "A && B || die" is intended
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HERE=$ROOT/deploy/docker
-IMAGE=${EXEC_BROKER_IMAGE:-exec-broker-deploy:local}
-JAR=$ROOT/broker/target/exec-broker.jar
-WORK=$ROOT/broker/target/image
+APP=broker
 LABEL=io.execbroker.image.inputs
-# Modules jdeps names that the broker does not use, left out because they drag in X11, freetype and sound
+# Modules jdeps names that neither app uses, left out because they drag in X11, freetype and sound
 # libraries (about 20 MB): java.desktop (java.beans, for snakeyaml's bean introspection and JNA's AWT helpers,
 # neither used: Jackson reads YAML with snakeyaml's parser only) and java.compiler (Vert.x compiling verticles
 # from source). DeployImageIT runs a real session in the image, so a module that is needed after all shows there.
@@ -24,20 +23,37 @@ ADDED=(jdk.crypto.ec jdk.naming.dns)
 
 usage() {
   cat <<EOF
-Usage: $0 [--force] [--help]
-Builds image $IMAGE (or \$EXEC_BROKER_IMAGE) FROM scratch from $JAR (build it first:
-./mvnw -B -DskipTests package). Needs a JDK 17+ with jlink and jdeps (\$JAVA_HOME, else the one of jlink on the
-PATH) and a Docker engine; pulls nothing. Prints the image's id, size and what it holds.
+Usage: $0 [--force] [broker|controller-sample] [--help]
+Builds an image FROM scratch from a jar (build the jars first: ./mvnw -B -DskipTests package):
+  broker (default)    exec-broker-deploy:local from broker/target/exec-broker.jar, Dockerfile.scratch
+  controller-sample   exec-broker-deploy-controller:local from controller-sample/target/controller-sample.jar,
+                      deploy/compose/controller-sample.Dockerfile (for deploy/compose)
+\$EXEC_BROKER_IMAGE names the image instead. Needs a JDK 17+ with jlink and jdeps (\$JAVA_HOME, else the one of
+jlink on the PATH) and a Docker engine; pulls nothing. Prints the image's id, size and runtime modules.
   --force   rebuild even when the image is up to date
 EOF
 }
 FORCE=
-case "${1:-}" in
-  -h|--help) usage; exit 0 ;;
-  --force) FORCE=1 ;;
-  "") ;;
-  *) usage >&2; exit 2 ;;
+while (($#)); do
+  case $1 in
+    -h|--help) usage; exit 0 ;;
+    --force) FORCE=1 ;;
+    broker|controller-sample) APP=$1 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+  shift
+done
+case $APP in
+  broker)
+    IMAGE=${EXEC_BROKER_IMAGE:-exec-broker-deploy:local}
+    JAR=$ROOT/broker/target/exec-broker.jar
+    DOCKERFILE=$HERE/Dockerfile.scratch ;;
+  controller-sample)
+    IMAGE=${EXEC_BROKER_IMAGE:-exec-broker-deploy-controller:local}
+    JAR=$ROOT/controller-sample/target/controller-sample.jar
+    DOCKERFILE=$ROOT/deploy/compose/controller-sample.Dockerfile ;;
 esac
+WORK=$(dirname "$JAR")/image
 
 log() { echo "build-image: $*" >&2; }
 die() { echo "build-image: ERROR: $*" >&2; exit 1; }
@@ -51,7 +67,7 @@ fi
 [[ -x $JDK/bin/jdeps && -r $JDK/release ]] || die "$JDK is not a full JDK (expected: bin/jlink, bin/jdeps, release)"
 docker version >/dev/null 2>&1 || die "no Docker engine answers 'docker version' (deploy/dev/docker-fixture.sh starts one)"
 
-inputs=$(cat "$JAR" "$JDK/release" "$HERE/Dockerfile.scratch" "$HERE/passwd" "$HERE/group" "${BASH_SOURCE[0]}" |
+inputs=$(cat "$JAR" "$JDK/release" "$DOCKERFILE" "$HERE/passwd" "$HERE/group" "${BASH_SOURCE[0]}" |
   sha256sum | cut -c1-32)
 current=$(docker image inspect -f "{{index .Config.Labels \"$LABEL\"}}" "$IMAGE" 2>/dev/null || true)
 if [[ -z $FORCE && $current == "$inputs" ]]; then
@@ -77,12 +93,12 @@ fi
 ctx=$WORK/ctx
 rootfs=$ctx/rootfs
 rm -rf "$ctx"
-mkdir -p "$rootfs"/{opt/exec-broker,etc/exec-broker,tmp}
+mkdir -p "$rootfs"/{opt/exec-broker,etc/"$APP",tmp}
 chmod 1777 "$rootfs/tmp"
 cp -a "$runtime" "$rootfs/opt/exec-broker/runtime"
-cp "$JAR" "$rootfs/opt/exec-broker/exec-broker.jar"
+cp "$JAR" "$rootfs/opt/exec-broker/$(basename "$JAR")"
 cp "$HERE/passwd" "$HERE/group" "$rootfs/etc/"
-cp "$HERE/Dockerfile.scratch" "$ctx/Dockerfile"
+cp "$DOCKERFILE" "$ctx/Dockerfile"
 # The libraries and the loader of the launcher and of every native library in the runtime, where ldd finds them.
 # The runtime's own libraries (libjvm.so, found by their RPATH) are not "not found" once the runtime is in place.
 # So are those of the native libraries in the jar that Netty (epoll) and JNA (docker-java's Unix socket) unpack to
