@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the commands a user types (the deploy scripts, the docker CLI) and fails with their output when they fail. */
@@ -26,12 +27,18 @@ final class Commands {
     }
 
     static String run(Duration timeout, List<String> argv) {
+        return run(timeout, Map.of(), argv);
+    }
+
+    /** Runs {@code argv} as {@link #run(Duration, String...)} does, with {@code env} added to the environment. */
+    static String run(Duration timeout, Map<String, String> env, List<String> argv) {
         try {
             Path output = Files.createTempFile("exec-broker-deploy-", ".log");
             try {
-                Process process = new ProcessBuilder(argv).directory(ROOT.toFile()).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
+                ProcessBuilder builder = new ProcessBuilder(argv).directory(ROOT.toFile()).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                builder.environment().putAll(env);
+                Process process = builder.start();
                 if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                     throw new AssertionError(String.join(" ", argv) + ": still running after " + timeout + "; output:\n"
