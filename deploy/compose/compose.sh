@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs deploy/compose/docker-compose.yml: builds its three images FROM scratch (idempotent, fast when nothing
 # changed), writes the broker secret, the PostgreSQL password and the demo users (passwords <user>-demo, hashed by
-# the controller image) into $EXEC_BROKER_COMPOSE_DIR, then runs docker-compose (Debian: apt-get install
-# docker-compose) or docker compose with them.
+# the controller image) into $EXEC_BROKER_COMPOSE_DIR, then runs docker-compose (as root on Debian it installs
+# Debian's docker-compose) or docker compose with them.
 #   compose.sh up     start, and wait until the app and the broker answer
 #   compose.sh down   stop and remove the containers, the network and the database volume
 #   compose.sh ARGS   any other docker-compose command (ps, logs, ...)
@@ -23,9 +23,14 @@ CONTROLLER_UID=10001 POSTGRES_UID=999
 log() { echo "compose: $*" >&2; }
 die() { echo "compose: ERROR: $*" >&2; exit 1; }
 
+# shellcheck source=deploy/dev/apt.sh
+. "$ROOT/deploy/dev/apt.sh"
+trap apt_cleanup EXIT
+
+# Debian 12's docker-compose 1.29 (Python, no network needed to run) is installed as the fixtures install theirs.
+if ! command -v docker-compose >/dev/null && ! docker compose version >/dev/null 2>&1; then apt_install docker-compose; fi
 if command -v docker-compose >/dev/null; then COMPOSE=(docker-compose)
-elif docker compose version >/dev/null 2>&1; then COMPOSE=(docker compose)
-else die "neither docker-compose nor docker compose (Debian: apt-get install docker-compose)"; fi
+else COMPOSE=(docker compose); fi
 COMPOSE+=(--project-name "$PROJECT" --file "$HERE/docker-compose.yml")
 
 # secret FILE OWNER: FILE exists, readable by OWNER and by group 0 (the broker runs as 0:0 without CAP_DAC_OVERRIDE).
@@ -78,7 +83,7 @@ case "${1:-}" in
     export EXEC_BROKER_PG_PASSWORD=unused
     "${COMPOSE[@]}" down --volumes --timeout 30 ;;
   ""|-h|--help)
-    sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '/^set -euo/q;2,$p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     [[ -n ${1:-} ]] || exit 2 ;;
   *)
     export EXEC_BROKER_PG_PASSWORD=${EXEC_BROKER_PG_PASSWORD:-$(cat "$EXEC_BROKER_COMPOSE_DIR/pg-password" 2>/dev/null || echo unused)}
