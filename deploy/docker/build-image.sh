@@ -101,8 +101,8 @@ cp "$HERE/passwd" "$HERE/group" "$rootfs/etc/"
 cp "$DOCKERFILE" "$ctx/Dockerfile"
 # The libraries and the loader of the launcher and of every native library in the runtime, where ldd finds them.
 # The runtime's own libraries (libjvm.so, found by their RPATH) are not "not found" once the runtime is in place.
-# So are those of the native libraries in the jar that Netty (epoll) and JNA (docker-java's Unix socket) unpack to
-# /tmp at run time: they need libdl, which nothing in the runtime does.
+# So are those of the native libraries in the jar that Netty (epoll) and JNA unpack to /tmp when they load them:
+# they need libdl, which nothing in the runtime does.
 rm -rf "$WORK/jar-native" && mkdir -p "$WORK/jar-native"
 (cd "$WORK/jar-native" && "$JDK/bin/jar" xf "$JAR" META-INF/native com/sun/jna/linux-x86-64) ||
   die "extracting the jar's native libraries failed"
