@@ -48,7 +48,8 @@ printf 'root:x:0:\npostgres:x:999:\n' >"$rootfs/etc/group"
 ldd_out=$(for o in "$rootfs$PG"/bin/* "$rootfs$PG"/lib/*.so; do ldd "$o" 2>/dev/null || true; done)
 missing=$(grep 'not found' <<<"$ldd_out" | sort -u || true)
 [[ -z $missing ]] || die "libraries of PostgreSQL are missing on this machine: $missing"
-for lib in $(grep -o '/[^ ]*' <<<"$ldd_out" | sort -u); do
+mapfile -t libs < <(grep -o '/[^ ]*' <<<"$ldd_out" | sort -u)
+for lib in "${libs[@]}"; do
   [[ -e $rootfs$lib ]] || { mkdir -p "$rootfs$(dirname "$lib")" && cp -L "$lib" "$rootfs$lib"; }
 done
 cp "$HERE/postgres.Dockerfile" "$ctx/Dockerfile"

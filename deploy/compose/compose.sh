@@ -9,6 +9,7 @@
 # Environment: EXEC_BROKER_COMPOSE_PROJECT (exec-broker-deploy), EXEC_BROKER_COMPOSE_DIR (target/compose),
 # EXEC_BROKER_COMPOSE_APP_PORT (8080), EXEC_BROKER_COMPOSE_BROKER_PORT (8866). Build the jars first
 # (./mvnw -B -DskipTests package) and start the Docker fixture (deploy/dev/docker-fixture.sh: container servertest).
+# shellcheck disable=SC2015  # "A && B || die" is intended
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -83,7 +84,7 @@ case "${1:-}" in
     export EXEC_BROKER_PG_PASSWORD=unused
     "${COMPOSE[@]}" down --volumes --timeout 30 ;;
   ""|-h|--help)
-    sed -n '/^set -euo/q;2,$p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '/^set -euo/q;/^# shellcheck/d;2,$p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     [[ -n ${1:-} ]] || exit 2 ;;
   *)
     export EXEC_BROKER_PG_PASSWORD=${EXEC_BROKER_PG_PASSWORD:-$(cat "$EXEC_BROKER_COMPOSE_DIR/pg-password" 2>/dev/null || echo unused)}

@@ -110,7 +110,8 @@ mapfile -t objects < <(find "$runtime" "$WORK/jar-native" -type f \( -name '*.so
 ldd_out=$(for o in "${objects[@]}"; do LD_LIBRARY_PATH=$runtime/lib:$runtime/lib/server ldd "$o" 2>/dev/null || true; done)
 missing=$(grep 'not found' <<<"$ldd_out" | sort -u || true)
 [[ -z $missing ]] || die "libraries of the runtime are missing on this machine: $missing"
-for lib in $(grep -o '/[^ ]*' <<<"$ldd_out" | grep -v "^$runtime" | sort -u); do
+mapfile -t libs < <(grep -o '/[^ ]*' <<<"$ldd_out" | grep -v "^$runtime" | sort -u)
+for lib in "${libs[@]}"; do
   mkdir -p "$rootfs$(dirname "$lib")" && cp -L "$lib" "$rootfs$lib"
 done
 

@@ -2,6 +2,7 @@
 # Validates deploy/k8s's manifests without a cluster (validate/validate.mjs says what is checked). Installs the
 # validators' npm packages (versions in validate/package.json; the schemas come with them) once under
 # target/k8s-validate/; after that it runs offline in a few seconds. Needs node 20+ and npm. Exit 1 on a problem.
+# shellcheck disable=SC2015  # "A && B || die" is intended
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
