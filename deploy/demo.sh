@@ -13,6 +13,8 @@ DIR=${DEMO_DIR:-$ROOT/target/demo}
 BROKER_JAR=$ROOT/broker/target/exec-broker.jar
 APP_JAR=$ROOT/controller-sample/target/controller-sample.jar
 WAIT_SECS=60
+TLS_CERT=${DEMO_TLS_CERT:-}
+TLS_KEY=${DEMO_TLS_KEY:-}
 
 usage() {
   cat <<USAGE
@@ -21,6 +23,8 @@ Starts the demo: the fixture container servertest, exec-broker on $HOST:$BROKER_
 on http://$HOST:$APP_PORT/ with demo users alice, bob and carol. Ctrl-C stops it all.
   --no-build   use the jars already built (by ./mvnw -DskipTests package)
 Environment: DEMO_APP_PORT (8080), DEMO_BROKER_PORT (8866), DEMO_OPS_PORT (9866: metrics, probes), DEMO_DIR (target/demo: users, secret, logs).
+  DEMO_TLS_CERT, DEMO_TLS_KEY (PEM files, both or neither): the broker serves wss:// with them (--tls-cert,
+  --tls-key) and the app hands the page wss://$HOST:$BROKER_PORT/exec; the browser must trust the certificate.
 USAGE
 }
 BUILD=1
@@ -53,6 +57,15 @@ for port in "$APP_PORT" "$BROKER_PORT" "$OPS_PORT"; do
   ! up "$port" || die "port $port is taken (stop what uses it, or set DEMO_APP_PORT / DEMO_BROKER_PORT / DEMO_OPS_PORT)"
 done
 
+BROKER_TLS=()
+BROKER_URL=ws://$HOST:$BROKER_PORT/exec
+if [[ -n $TLS_CERT || -n $TLS_KEY ]]; then
+  [[ -n $TLS_CERT && -n $TLS_KEY ]] || die "set both DEMO_TLS_CERT and DEMO_TLS_KEY, or neither"
+  BROKER_TLS=(--tls-cert "$TLS_CERT" --tls-key "$TLS_KEY")
+  BROKER_URL=wss://$HOST:$BROKER_PORT/exec
+  log "the broker serves wss:// with $TLS_CERT"
+fi
+
 "$ROOT/deploy/dev/docker-fixture.sh"
 if [[ -n $BUILD ]]; then
   log "building the jars (./mvnw -q -DskipTests package)"
@@ -78,10 +91,10 @@ java -jar "$BROKER_JAR" serve --config "$ROOT/deploy/demo/broker.yaml" --listen 
   --ops-listen "$HOST:$OPS_PORT" \
   --controller-url "http://$HOST:$APP_PORT/controller" --controller-secret-file "$DIR/broker-secret" \
   --origin "http://$HOST:$APP_PORT" --origin "http://localhost:$APP_PORT" \
-  --audit-log "$DIR/audit.jsonl" >"$DIR/broker.log" 2>&1 &
+  --audit-log "$DIR/audit.jsonl" "${BROKER_TLS[@]}" >"$DIR/broker.log" 2>&1 &
 PIDS+=($!)
 java -jar "$APP_JAR" --listen "$HOST:$APP_PORT" --users "$DIR/users.json" --data-dir "$DIR/data" \
-  --broker-secret-file "$DIR/broker-secret" --broker-url "ws://$HOST:$BROKER_PORT/exec" >"$DIR/app.log" 2>&1 &
+  --broker-secret-file "$DIR/broker-secret" --broker-url "$BROKER_URL" >"$DIR/app.log" 2>&1 &
 PIDS+=($!)
 
 deadline=$((SECONDS + WAIT_SECS))
