@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,8 @@ final class DemoProcess implements AutoCloseable {
     final int brokerPort;
     final Path dir;
 
-    private DemoProcess(Path repoRoot, Path dir, int appPort, int brokerPort) throws IOException {
+    private DemoProcess(Path repoRoot, Path dir, int appPort, int brokerPort, Map<String, String> env)
+        throws IOException {
         this.dir = dir;
         this.appPort = appPort;
         this.brokerPort = brokerPort;
@@ -39,6 +41,7 @@ final class DemoProcess implements AutoCloseable {
         builder.environment().put("DEMO_BROKER_PORT", Integer.toString(brokerPort));
         builder.environment().put("DEMO_OPS_PORT", Integer.toString(freePort()));
         builder.environment().put("DEMO_DIR", dir.toString());
+        builder.environment().putAll(env);
         process = builder.start();
         Thread reader = new Thread(this::readOutput, "demo-output");
         reader.setDaemon(true);
@@ -47,12 +50,17 @@ final class DemoProcess implements AutoCloseable {
 
     /** Starts the demo and waits until it says it is ready. */
     static DemoProcess start(Path dir) throws Exception {
+        return start(dir, Map.of());
+    }
+
+    /** Starts the demo with more environment, such as {@code DEMO_TLS_CERT}, and waits until it says it is ready. */
+    static DemoProcess start(Path dir, Map<String, String> env) throws Exception {
         Path root = repoRoot();
         for (String jar : List.of("broker/target/exec-broker.jar", "controller-sample/target/controller-sample.jar")) {
             assertThat(root.resolve(jar)).as("%s, built by package (./mvnw verify builds it before this test)", jar)
                 .exists();
         }
-        DemoProcess demo = new DemoProcess(root, dir, freePort(), freePort());
+        DemoProcess demo = new DemoProcess(root, dir, freePort(), freePort(), env);
         try {
             demo.ready.get(120, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -68,6 +76,11 @@ final class DemoProcess implements AutoCloseable {
 
     Path auditLog() {
         return dir.resolve("audit.jsonl");
+    }
+
+    /** The broker's log (its standard output and error). */
+    Path brokerLog() {
+        return dir.resolve("broker.log");
     }
 
     String output() {

@@ -17,7 +17,8 @@ final class HeadlessChromium {
     private HeadlessChromium() {
     }
 
-    static ChromeDriver start() {
+    /** Starts a browser with a fresh profile; {@code arguments} are more Chromium switches, after the usual ones. */
+    static ChromeDriver start(String... arguments) {
         assertThat(CHROMIUM).as("chromium: run deploy/dev/setup.sh (or deploy/dev/browser-fixture.sh)").canRead();
         assertThat(CHROMEDRIVER.toPath()).as("chromedriver: run deploy/dev/setup.sh (or deploy/dev/browser-fixture.sh)")
             .isExecutable();
@@ -25,7 +26,8 @@ final class HeadlessChromium {
             .setBinary(CHROMIUM)
             // --no-sandbox: tests run as root here, where Chromium's sandbox refuses to start.
             .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-extensions", "--no-first-run", "--window-size=1100,760");
+                "--disable-background-networking", "--disable-extensions", "--no-first-run", "--window-size=1100,760")
+            .addArguments(arguments);
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
             .usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);

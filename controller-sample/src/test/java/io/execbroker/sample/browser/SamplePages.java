@@ -132,6 +132,11 @@ final class SamplePages {
         });
     }
 
+    /** The URL the page's exec client opened its WebSocket with (window.execSession.client.url, set by terminal.js). */
+    String sessionUrl() {
+        return (String) ((JavascriptExecutor) driver).executeScript("return window.execSession.client.url;");
+    }
+
     String terminalSize() {
         return (String) ((JavascriptExecutor) driver).executeScript(
             "const t = window.execSession.term; return t.rows + ' ' + t.cols;");
