@@ -86,9 +86,12 @@ class BrowserTlsIT {
 
         pages.openTerminal(0);
 
-        // Browsers report a failed TLS handshake to the page as close code 1006 before any open, as they do a refusal.
+        // A browser tells the page of a failed TLS handshake as it does of a refusal (1006, never opened); only its
+        // console says why.
         assertThat(pages.awaitState("refused")).startsWith("The broker refused the connection");
         assertThat(pages.sessionUrl()).startsWith(brokerUrl());
+        assertThat(pages.consoleMessages()).as("the browser console").anySatisfy(message -> assertThat(message)
+            .contains("WebSocket connection to '" + brokerUrl()).contains("ERR_CERT_AUTHORITY_INVALID"));
         assertThat(execs.ids()).as("no exec was created in %s", FixtureExecs.CONTAINER).isSubsetOf(execsBefore);
         assertThat(acceptedRecords()).as("the broker accepted no session (TLS failed before HTTP)")
             .hasSize((int) acceptedBefore);

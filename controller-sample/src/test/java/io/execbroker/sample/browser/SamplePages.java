@@ -16,6 +16,8 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -145,6 +147,11 @@ final class SamplePages {
     @SuppressWarnings("unchecked")
     List<String> terminalLines() {
         return (List<String>) ((JavascriptExecutor) driver).executeScript(TERMINAL_LINES);
+    }
+
+    /** The browser console's messages since the last call, like a WebSocket's connection error with its net:: code. */
+    List<String> consoleMessages() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage).toList();
     }
 
     /** Saves a PNG of the window, for the build's artifacts. */
