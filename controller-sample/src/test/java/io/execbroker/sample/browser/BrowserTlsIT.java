@@ -80,7 +80,7 @@ class BrowserTlsIT {
     @Order(1)
     void aBrowserThatDoesNotTrustTheBrokersCertificateCannotOpenTheSessionAndNothingIsAccepted() throws Exception {
         Set<String> execsBefore = execs.ids();
-        long acceptedBefore = acceptedRecords().size();
+        int acceptedBefore = acceptedRecords().size();
         openBrowser();
         pages.signIn("alice", "alice-demo");
 
@@ -94,7 +94,7 @@ class BrowserTlsIT {
             .contains("WebSocket connection to '" + brokerUrl()).contains("ERR_CERT_AUTHORITY_INVALID"));
         assertThat(execs.ids()).as("no exec was created in %s", FixtureExecs.CONTAINER).isSubsetOf(execsBefore);
         assertThat(acceptedRecords()).as("the broker accepted no session (TLS failed before HTTP)")
-            .hasSize((int) acceptedBefore);
+            .hasSize(acceptedBefore);
     }
 
     @Test
