@@ -7,7 +7,13 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 UNIT=$HERE/exec-broker.service
 MAX_EXPOSURE=${MAX_EXPOSURE:-2.5}
 
+log() { echo "systemd-verify: $*" >&2; }
 die() { echo "systemd-verify: ERROR: $*" >&2; exit 1; }
+# As the fixture scripts do: what is missing is installed on Debian as root (the package only, systemd need not run).
+# shellcheck source=../dev/apt.sh
+. "$HERE/../dev/apt.sh"
+trap apt_cleanup EXIT
+command -v systemd-analyze >/dev/null || apt_install systemd
 command -v systemd-analyze >/dev/null || die "no systemd-analyze (Debian: apt-get install systemd)"
 
 out=$(systemd-analyze verify "$UNIT" 2>&1) || die "systemd-analyze verify failed: $out"

@@ -201,7 +201,7 @@ test('a refused handshake says so', async () => {
   await loadPage();
   page.ws.serverClose(1006);
   assert.equal(status().dataset.state, 'refused');
-  assert.match(status().textContent, /the broker refused the connection \(check the token\/permissions\)/i);
+  assert.match(status().textContent, /the broker refused the connection \(check the token\/permissions; over wss:\/\/, that its certificate is trusted\)/i);
   assert.ok(page.written.some((w) => w.includes('refused the connection')));
 });
 

@@ -220,7 +220,8 @@ export function describeClose(code, { opened = true, exitCode = null, closedByCl
     case CloseCode.ABNORMAL:
       return opened
         ? 'the connection to the broker was lost'
-        : 'the broker refused the connection (check the token/permissions)';
+        // A browser reports a failed TLS handshake (an untrusted certificate) as it reports a refusal.
+        : 'the broker refused the connection (check the token/permissions; over wss://, that its certificate is trusted)';
     default:
       return `the connection was closed with code ${code}`;
   }

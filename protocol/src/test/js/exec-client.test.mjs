@@ -308,7 +308,7 @@ describe('connection', () => {
     ws.serverClose(1006, '', false);
     assert.equal(events.length, 1);
     assert.equal(events[0][1].opened, false);
-    assert.equal(events[0][1].message, 'the broker refused the connection (check the token/permissions)');
+    assert.equal(events[0][1].message, 'the broker refused the connection (check the token/permissions; over wss://, that its certificate is trusted)');
   });
   test('1006 after open is a lost connection', () => {
     const { ws, events } = started();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The events panel of the start page in a real headless Chromium, against {@code deploy/demo.sh}'s real broker and
@@ -23,45 +23,38 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * grant for. Screenshots end up in {@code target/browser/}.
  */
 class BrowserEventsIT {
-    private static final Path SCREENSHOTS = Path.of("target", "browser");
-
     @TempDir
     static Path demoDir;
+    static DemoRun run;
     static DemoProcess demo;
     static FixtureExecs execs;
 
-    ChromeDriver driver;
+    BrowserSession browser;
     SamplePages pages;
 
     @BeforeAll
     static void startDemo() throws Exception {
-        execs = new FixtureExecs();
-        demo = DemoProcess.start(demoDir);
+        run = DemoRun.start(demoDir, Map.of());
+        demo = run.demo;
+        execs = run.execs;
     }
 
     @AfterAll
     static void stopDemo() throws Exception {
-        if (demo != null) {
-            demo.close();
-        }
-        if (execs != null) {
-            execs.close();
+        if (run != null) {
+            run.close();
         }
     }
 
     @BeforeEach
     void openBrowser() {
-        driver = HeadlessChromium.start();
-        pages = new SamplePages(driver, demo.appUrl());
+        browser = BrowserSession.open(demo);
+        pages = browser.pages;
     }
 
     @AfterEach
     void closeBrowser(TestInfo test) throws IOException {
-        try {
-            pages.screenshot(SCREENSHOTS.resolve(test.getTestMethod().orElseThrow().getName() + ".png"));
-        } finally {
-            driver.quit();
-        }
+        browser.close(test);
     }
 
     @Test

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The terminal over {@code wss://}, in a real headless Chromium: {@code deploy/demo.sh} with {@code DEMO_TLS_CERT}
@@ -31,17 +30,16 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserTlsIT {
-    private static final Path SCREENSHOTS = Path.of("target", "browser");
-
     @TempDir
     static Path demoDir;
     @TempDir
     static Path certDir;
     static TestCertificates.Issued brokerCert;
+    static DemoRun run;
     static DemoProcess demo;
     static FixtureExecs execs;
 
-    ChromeDriver driver;
+    BrowserSession browser;
     SamplePages pages;
 
     @BeforeAll
@@ -50,29 +48,22 @@ class BrowserTlsIT {
         brokerCert = TestCertificates.server(ca, "broker");
         Path cert = brokerCert.writeCert(certDir.resolve("broker-cert.pem"));
         Path key = brokerCert.writeKey(certDir.resolve("broker-key.pem"));
-        execs = new FixtureExecs();
-        demo = DemoProcess.start(demoDir, Map.of("DEMO_TLS_CERT", cert.toString(), "DEMO_TLS_KEY", key.toString()));
+        run = DemoRun.start(demoDir, Map.of("DEMO_TLS_CERT", cert.toString(), "DEMO_TLS_KEY", key.toString()));
+        demo = run.demo;
+        execs = run.execs;
     }
 
     @AfterAll
     static void stopDemo() throws Exception {
-        if (demo != null) {
-            demo.close();
-        }
-        if (execs != null) {
-            execs.close();
+        if (run != null) {
+            run.close();
         }
     }
 
     @AfterEach
     void closeBrowser(TestInfo test) throws IOException {
-        if (driver == null) {
-            return;
-        }
-        try {
-            pages.screenshot(SCREENSHOTS.resolve(test.getTestMethod().orElseThrow().getName() + ".png"));
-        } finally {
-            driver.quit();
+        if (browser != null) {
+            browser.close(test);
         }
     }
 
@@ -119,8 +110,8 @@ class BrowserTlsIT {
     }
 
     private void openBrowser(String... arguments) {
-        driver = HeadlessChromium.start(arguments);
-        pages = new SamplePages(driver, demo.appUrl());
+        browser = BrowserSession.open(demo, arguments);
+        pages = browser.pages;
     }
 
     private static String brokerUrl() {
