@@ -72,10 +72,12 @@ public final class Broker {
     private final BrokerMetrics metrics;
     private final Readiness readiness;
     private final CertificateReloader reloader;
+    private final Future<Void> background;
 
     private Broker(Vertx vertx, DockerClient docker, WorkerExecutor workers, NetClient streams,
                    SessionRegistry registry, HttpServer server, EventHub hub, HttpClient events,
-                   BrokerMetrics metrics, Readiness readiness, CertificateReloader reloader) {
+                   BrokerMetrics metrics, Readiness readiness, CertificateReloader reloader, Future<Void> background) {
+        this.background = background;
         this.metrics = metrics;
         this.readiness = readiness;
         this.reloader = reloader;
@@ -144,10 +146,14 @@ public final class Broker {
         NetClient streams = vertx.createNetClient(endpoint.clientOptions());
         ExecTerminator terminator = new ExecTerminator(vertx, control, workers, settings.limits().killGrace(), metrics);
         // Teardown needs the Docker host's pids: say at once if they cannot be seen (without delaying the start).
-        new HostPidCheck(docker, workers, ProcessTable.system()).run().onComplete(HostPidCheck::log);
+        Future<?> pidCheck = new HostPidCheck(docker, workers, ProcessTable.system()).run()
+            .onComplete(HostPidCheck::log);
         // What an earlier broker left when it died (SIGKILL, a crash) is killed now, in the background too.
-        mark.ifPresent(self -> new OrphanSweep(vertx, docker, workers, ProcessTable.system(),
-            settings.limits().killGrace(), self).run().onComplete(swept -> OrphanSweep.report(swept, metered)));
+        Future<?> sweep = mark.<Future<?>>map(self -> new OrphanSweep(vertx, docker, workers, ProcessTable.system(),
+            settings.limits().killGrace(), self).run().onComplete(swept -> OrphanSweep.report(swept, metered)))
+            .orElse(Future.succeededFuture());
+        // A stop waits for them: their Docker calls must not end on a Vert.x that has been closed.
+        Future<Void> background = Future.join(pidCheck, sweep).<Void>mapEmpty().otherwiseEmpty();
         SessionRegistry registry = new SessionRegistry(settings.limits().maxSessions());
 
         ExecPolicy policy = new ExecPolicy(settings.policy(), new DockerContainerLookup(docker, workers, metrics));
@@ -189,7 +195,7 @@ public final class Broker {
         HttpServer server = vertx.createHttpServer(options).requestHandler(router);
         CertificateReloader reloader = tls == null ? null : new CertificateReloader(vertx, workers, server, tls);
         Broker broker = new Broker(vertx, docker, workers, streams, registry, server, hub, events, metrics,
-            readiness, reloader);
+            readiness, reloader, background);
         return checkDockerTls(control, events, endpoint, dockerConfig)
             .compose(v -> server.listen())
             .map(s -> {
@@ -263,6 +269,7 @@ public final class Broker {
             .transform(v -> server.close())
             .transform(v -> events.close())
             .transform(v -> streams.close())
+            .transform(v -> background)
             .transform(v -> workers.executeBlocking(() -> {
                 docker.close();
                 return null;

@@ -53,18 +53,23 @@ public final class Readiness {
     }
 
     private Future<Void> ping() {
+        Future<Void> ping;
         synchronized (lock) {
-            if (pingInFlight == null) {
-                Future<Void> ping = dockerPing.get();
-                pingInFlight = ping;
-                ping.onComplete(done -> {
-                    synchronized (lock) {
-                        pingInFlight = null;
-                    }
-                });
+            if (pingInFlight != null) {
+                return pingInFlight;
             }
-            return pingInFlight;
+            ping = dockerPing.get();
+            pingInFlight = ping;
         }
+        // Outside the lock, and after the field is set: a ping already done clears it at once, never leaving it set.
+        ping.onComplete(done -> {
+            synchronized (lock) {
+                if (pingInFlight == ping) {
+                    pingInFlight = null;
+                }
+            }
+        });
+        return ping;
     }
 
     /** Returns "ok", or what is wrong, within the bound; never fails. */
