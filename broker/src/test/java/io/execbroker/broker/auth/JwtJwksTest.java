@@ -300,4 +300,23 @@ class JwtJwksTest {
     private static String base64Url(byte[] bytes) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
+
+    @Test
+    void readyOnceAKeySetWithinItsAgeIsHeldAndNotWhileNoneCanBeFetched() throws Exception {
+        JwtAuthorizer authorizer = authorizer(s -> s.jwksMaxAge(Duration.ofSeconds(60)));
+        status = 500;
+        assertThat(refusal(authorizer.ready()).status()).isEqualTo(503);
+        assertThat(refusal(authorizer.ready()).getMessage()).as("no second fetch within 10 s").isEqualTo("key set unavailable");
+        assertThat(fetches).hasValue(1);
+
+        status = 200;
+        clock.advance(Duration.ofSeconds(10));
+        await(authorizer.ready());
+        await(authorizer.ready());
+        assertThat(fetches).as("a held key set is ready without a fetch").hasValue(2);
+
+        status = 500;
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(refusal(authorizer.ready()).status()).as("past its age, with none to be had").isEqualTo(503);
+    }
 }
