@@ -27,6 +27,7 @@ import io.execbroker.broker.ops.BrokerMetrics;
 import io.execbroker.broker.ops.MeteredAuditLog;
 import io.execbroker.broker.ops.MeteredAuthorizer;
 import io.execbroker.broker.ops.Readiness;
+import io.execbroker.broker.policy.CachedContainerLookup;
 import io.execbroker.broker.policy.DockerContainerLookup;
 import io.execbroker.broker.policy.ExecPolicy;
 import io.execbroker.broker.policy.PolicyRules;
@@ -156,7 +157,8 @@ public final class Broker {
         Future<Void> background = Future.join(pidCheck, sweep).<Void>mapEmpty().otherwiseEmpty();
         SessionRegistry registry = new SessionRegistry(settings.limits().maxSessions());
 
-        ExecPolicy policy = new ExecPolicy(settings.policy(), new DockerContainerLookup(docker, workers, metrics));
+        ExecPolicy policy = new ExecPolicy(settings.policy(),
+            new CachedContainerLookup(new DockerContainerLookup(docker, workers, metrics)));
         if (settings.policy().equals(PolicyRules.ALLOW_ALL)) {
             LOG.warn("no policy rules configured: every grant the authorizer makes is allowed");
         }
@@ -168,7 +170,7 @@ public final class Broker {
         Router router = Router.router(vertx);
         router.get(settings.path()).handler(new ExecHandshakeHandler(vertx, decides, policy,
             new DockerExecLauncher(control, terminator, streams, endpoint), settings.limits(), settings.handshake(),
-            registry, metered, checks));
+            registry, metered, checks, metrics));
         router.get(settings.events().path()).handler(new EventsHandshakeHandler(decides, policy,
             new Watches(hub, settings.events(), metered, Clock.systemUTC()), checks, metered));
         metrics.open(registry::open, hub::watching);

@@ -9,10 +9,12 @@ import io.execbroker.broker.config.HandshakeSettings;
 import io.execbroker.broker.config.SessionLimits;
 import io.execbroker.broker.docker.DockerErrors;
 import io.execbroker.broker.docker.ExecLauncher;
+import io.execbroker.broker.ops.BrokerMetrics;
 import io.execbroker.broker.policy.ExecPolicy;
 import io.execbroker.broker.policy.PolicyDecision;
 import io.execbroker.broker.session.ExecSession;
 import io.execbroker.broker.session.SessionRegistry;
+import io.execbroker.broker.session.SetupTiming;
 import io.execbroker.protocol.grant.ExecGrant;
 import io.netty.channel.Channel;
 import io.vertx.core.Handler;
@@ -48,6 +50,7 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
     private final HandshakeChecks checks;
     private final AuditLog audit;
     private final ExecPolicy policy;
+    private final BrokerMetrics metrics;
 
     public ExecHandshakeHandler(Vertx vertx, Authorizer authorizer, ExecPolicy policy, ExecLauncher launcher,
                                 SessionLimits limits, HandshakeSettings handshake, SessionRegistry registry,
@@ -59,6 +62,14 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
     public ExecHandshakeHandler(Vertx vertx, Authorizer authorizer, ExecPolicy policy, ExecLauncher launcher,
                          SessionLimits limits, HandshakeSettings handshake, SessionRegistry registry, AuditLog audit,
                          HandshakeChecks checks) {
+        this(vertx, authorizer, policy, launcher, limits, handshake, registry, audit, checks, BrokerMetrics.inMemory());
+    }
+
+    /** Reporting where each session's setup time goes to {@code metrics}. */
+    public ExecHandshakeHandler(Vertx vertx, Authorizer authorizer, ExecPolicy policy, ExecLauncher launcher,
+                                SessionLimits limits, HandshakeSettings handshake, SessionRegistry registry,
+                                AuditLog audit, HandshakeChecks checks, BrokerMetrics metrics) {
+        this.metrics = metrics;
         this.vertx = vertx;
         this.authorizer = authorizer;
         this.launcher = launcher;
@@ -85,12 +96,14 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
             return;
         }
         request.pause();
+        SetupTiming timing = SetupTiming.start(metrics);
         authorizer.authorize(handshakeRequest).onComplete(granted -> {
             if (granted.failed()) {
                 registry.release();
                 refuse(ctx, ip, origin, granted.cause());
                 return;
             }
+            timing.done(SetupTiming.Step.AUTHORIZE);
             ExecGrant grant = granted.result();
             policy.check(grant).onComplete(checked -> {
                 if (checked.failed()) {
@@ -114,14 +127,15 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
                 } else {
                     // Exec in the container the check resolved, so a rename in between cannot change the target.
                     ExecGrant resolved = checked.result().container().map(c -> grant.withContainer(c.id())).orElse(grant);
-                    upgrade(ctx, request, ip, origin, grant, resolved);
+                    timing.done(SetupTiming.Step.POLICY);
+                    upgrade(ctx, request, ip, origin, grant, resolved, timing);
                 }
             });
         });
     }
 
     private void upgrade(RoutingContext ctx, HttpServerRequest request, String ip, Optional<String> origin,
-                         ExecGrant grant, ExecGrant resolved) {
+                         ExecGrant grant, ExecGrant resolved, SetupTiming timing) {
         if (registry.closing()) {
             registry.release();
             deny(ctx, ip, origin, 503, "the broker is stopping", grant, null);
@@ -145,9 +159,10 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
                 LOG.debug("upgrade failed: {}", upgraded.cause().toString());
                 return;
             }
+            timing.done(SetupTiming.Step.UPGRADE);
             AuditRecord accepted = AuditRecord.accepted(Instant.now(), UUID.randomUUID().toString(), ip, origin, grant);
-            new ExecSession(vertx, upgraded.result(), channel, resolved, launcher, limits, registry, audit, accepted)
-                .start();
+            new ExecSession(vertx, upgraded.result(), channel, resolved, launcher, limits, registry, audit, accepted,
+                timing).start();
         });
     }
 

@@ -31,6 +31,8 @@ public final class BrokerMetrics {
     private static final Duration[] SESSION_BUCKETS = seconds(0.1, 1, 10, 60, 600, 3600, 28800);
     private static final Duration[] FAST_BUCKETS = seconds(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
         5, 10, 30);
+    private static final Duration[] SETUP_BUCKETS = seconds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25,
+        1, 5);
 
     private final MeterRegistry registry;
     private final PrometheusMeterRegistry prometheus;
@@ -116,6 +118,17 @@ public final class BrokerMetrics {
         Timer.builder("exec_broker_authorization_duration").description("Authorizer calls (the controller round trip"
                 + " in controller mode), by outcome").tag("mode", mode).tag("purpose", purpose).tag("outcome", outcome)
             .serviceLevelObjectives(FAST_BUCKETS).register(registry).record(took);
+    }
+
+    /**
+     * One step of a session's setup took {@code nanos} ({@code step}: {@code authorize}, {@code policy},
+     * {@code upgrade}, {@code exec_create}, {@code exec_start}, {@code exit_code}).
+     */
+    public void setupStep(String step, long nanos) {
+        Timer.builder("exec_broker_setup_step_duration").description("Steps of exec session setup, each from the end"
+                + " of the one before: authorize, policy, upgrade, exec_create, exec_start; exit_code from the end of"
+                + " the output to the exit code").tag("step", step)
+            .serviceLevelObjectives(SETUP_BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A JWT was refused, for {@link MetricLabels#jwtReason}. */

@@ -53,15 +53,15 @@ public final class ExecPolicy {
                 : Future.failedFuture(failure));
     }
 
-    /**
-     * Returns whether the container rules allow {@code container} (always, when there are none): the bound the
-     * policy puts on watches of Docker events, checked for each event on the name and labels it carries.
-     */
     /** Returns true if the policy allows only some containers ({@code policy.containers} is set). */
     public boolean restrictsContainers() {
         return !containers.isEmpty();
     }
 
+    /**
+     * Returns whether the container rules allow {@code container} (always, when there are none): the bound the
+     * policy puts on watches of Docker events, checked for each event on the name and labels it carries.
+     */
     public boolean allowsContainer(ContainerInfo container) {
         return containers.isEmpty() || containers.stream().anyMatch(rule -> rule.matches(container));
     }

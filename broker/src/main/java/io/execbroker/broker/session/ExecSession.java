@@ -60,6 +60,7 @@ public final class ExecSession {
     private final LingeringClose connection;
     private final SessionTimers timers;
     private final SessionEnd end;
+    private final SetupTiming timing;
 
     private State state = State.CREATING;
     private boolean repliesBackedUp;
@@ -68,7 +69,9 @@ public final class ExecSession {
 
     /** {@code socket} is the connection under {@code ws}: the session closes it, lingering when it must. */
     public ExecSession(Vertx vertx, ServerWebSocket ws, Channel socket, ExecGrant grant, ExecLauncher launcher,
-                       SessionLimits limits, SessionRegistry registry, AuditLog audit, AuditRecord accepted) {
+                       SessionLimits limits, SessionRegistry registry, AuditLog audit, AuditRecord accepted,
+                       SetupTiming timing) {
+        this.timing = timing;
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.ws = ws;
@@ -133,6 +136,7 @@ public final class ExecSession {
                     .orElseGet(() -> DockerErrors.describe(created.cause())));
                 return;
             }
+            timing.done(SetupTiming.Step.CREATE);
             state = State.STARTING;
             starting = launcher.start(created.result(), grant.tty());
             starting.onComplete(started -> {
@@ -171,6 +175,7 @@ public final class ExecSession {
     }
 
     private void onStarted(ExecHandle started) {
+        timing.done(SetupTiming.Step.START);
         handle = started;
         state = State.RUNNING;
         send(Frame.of(FrameType.RESUME));
@@ -276,6 +281,7 @@ public final class ExecSession {
             return;
         }
         state = State.EXITING;
+        timing.restart();
         input.processGone();
         readExitCode(EXIT_POLLS);
     }
@@ -298,6 +304,7 @@ public final class ExecSession {
                 }
                 return;
             }
+            timing.done(SetupTiming.Step.EXIT);
             long code = exec.exitCode().getAsLong();
             if (exec.failedToStart()) {
                 send(Frame.error("cannot start " + grant.command().get(0) + ": " + output.discardHeld()));

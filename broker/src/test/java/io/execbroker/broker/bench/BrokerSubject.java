@@ -2,12 +2,16 @@ package io.execbroker.broker.bench;
 
 import io.execbroker.broker.Broker;
 import io.execbroker.broker.auth.Authorizer;
+import io.execbroker.broker.auth.ControllerAuthorizer;
 import io.execbroker.broker.auth.HandshakeRequest;
 import io.execbroker.broker.config.BrokerSettings;
 import io.execbroker.broker.config.EventSettings;
 import io.execbroker.broker.config.SessionLimits;
+import io.execbroker.broker.policy.PolicyRules;
+import io.execbroker.broker.policy.TtyRule;
 import io.execbroker.broker.testing.BrokerHarness;
 import io.execbroker.broker.testing.DockerFixture;
+import io.execbroker.broker.testing.TestController;
 import io.execbroker.protocol.client.ExecClient;
 import io.execbroker.protocol.grant.EventScope;
 import io.execbroker.protocol.grant.ExecGrant;
@@ -47,7 +51,10 @@ final class BrokerSubject implements Subject {
     private final URI uri;
     private final AtomicLong handshakeSeenAt;
 
-    private BrokerSubject(Vertx vertx, Broker broker, AtomicLong handshakeSeenAt) {
+    private final TestController controller;
+
+    private BrokerSubject(Vertx vertx, Broker broker, AtomicLong handshakeSeenAt, TestController controller) {
+        this.controller = controller;
         this.vertx = vertx;
         this.broker = broker;
         this.handshakeSeenAt = handshakeSeenAt;
@@ -61,31 +68,46 @@ final class BrokerSubject implements Subject {
     static BrokerSubject start(int maxSessions, int maxWatchers) {
         Vertx vertx = NamedVertx.create(THREAD_PREFIX);
         AtomicLong handshakeSeenAt = new AtomicLong();
-        Authorizer timed = new Authorizer() {
-            @Override
-            public Future<ExecGrant> authorize(HandshakeRequest request) {
-                handshakeSeenAt.set(System.nanoTime());
-                return BrokerHarness.GRANT_REQUESTED.authorize(request);
-            }
-
-            @Override
-            public Future<WatchGrant> authorizeWatch(HandshakeRequest request) {
-                return Future.succeededFuture(WATCH);
-            }
-        };
+        TestController controller = null;
         try {
+            // A real controller round trip, as in production: its own Vertx, HTTP on loopback, a kept-alive pool.
+            controller = TestController.start(() -> handshakeSeenAt.set(System.nanoTime()));
+            ControllerAuthorizer asks = new ControllerAuthorizer(vertx, new ControllerAuthorizer.Settings(
+                controller.url(), Optional.empty(), DockerFixture.CONTAINER, ControllerAuthorizer.Settings.DEFAULT_TIMEOUT,
+                ControllerAuthorizer.Settings.DEFAULT_MAX_BODY_BYTES, ControllerAuthorizer.Settings.DEFAULT_MAX_IN_FLIGHT));
+            Authorizer authorizer = new Authorizer() {
+                @Override
+                public Future<ExecGrant> authorize(HandshakeRequest request) {
+                    return asks.authorize(request);
+                }
+
+                @Override
+                public Future<WatchGrant> authorizeWatch(HandshakeRequest request) {
+                    return Future.succeededFuture(WATCH);
+                }
+            };
             SessionLimits limits = SessionLimits.DEFAULTS.withMaxSessions(Math.max(maxSessions,
                 SessionLimits.DEFAULTS.maxSessions()));
             // Every watcher of the bench is subject "bench": its cap is the whole.
             int watchers = Math.max(maxWatchers + WATCHERS_SPARE, EventSettings.DEFAULTS.maxWatchers());
             EventSettings events = EventSettings.DEFAULTS.withMaxWatchers(watchers).withMaxWatchersPerSubject(watchers);
             BrokerSettings settings = BrokerSettings.defaults().withPort(0).withLimits(limits).withEvents(events)
-                .withHandshake(BrokerHarness.LENIENT_HANDSHAKES); // one client address opens every session
-            Broker broker = Broker.start(vertx, settings, timed)
+                .withHandshake(BrokerHarness.LENIENT_HANDSHAKES) // one client address opens every session
+                // As deployed: a container rule, so every handshake's grant is checked on the container's real name.
+                .withPolicy(new PolicyRules(List.of(DockerFixture.CONTAINER), List.of(), TtyRule.ANY, List.of(), true,
+                    List.of()));
+            Broker broker = Broker.start(vertx, settings, authorizer)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            return new BrokerSubject(vertx, broker, handshakeSeenAt);
+            return new BrokerSubject(vertx, broker, handshakeSeenAt, controller);
         } catch (Exception e) {
             vertx.close();
+            if (controller != null) {
+                try {
+                    controller.close();
+                } catch (Exception ignored) {
+                    // the start's failure is the one to report
+                }
+            }
             throw new BenchException("cannot start the broker: " + e, e);
         }
     }
@@ -106,7 +128,8 @@ final class BrokerSubject implements Subject {
 
     /** Starts connecting a session that asks for {@code argv}. */
     CompletableFuture<ExecClient> connectAsync(boolean tty, List<String> argv) {
-        return ExecClient.connect(uri, ExecClient.Options.defaults().command(argv).tty(tty));
+        return ExecClient.connect(uri, ExecClient.Options.defaults().token(TestController.GOOD_TOKEN).command(argv)
+            .tty(tty));
     }
 
     private ExecClient connect(boolean tty, String... argv) throws Exception {
@@ -211,7 +234,11 @@ final class BrokerSubject implements Subject {
         try {
             broker.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            try {
+                vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } finally {
+                controller.close();
+            }
         }
     }
 }

@@ -134,14 +134,23 @@ final class Measurements {
         for (Subject s : subjects) {
             results.setupNanos.put(s.name(), new long[count]);
         }
+        SetupSteps steps = new SetupSteps(broker.broker().metrics().registry());
         for (int i = 0; i < count; i++) {
             for (int k = 0; k < n; k++) {
                 Subject s = subjects.get((i + k) % n);
+                long[] before = steps.totals();
                 long start = System.nanoTime();
                 results.setupNanos.get(s.name())[i] = s.setupTrue();
                 if (s instanceof BrokerSubject || s instanceof RawWsSubject) {
                     results.setupToHandshakeNanos.computeIfAbsent(s.name(), x -> new long[count])[i] =
                         broker.handshakeSeenAt() - start;
+                    long[] after = steps.totals();
+                    Map<String, long[]> perStep = results.setupStepNanos.computeIfAbsent(s.name(),
+                        x -> new LinkedHashMap<>());
+                    for (int step = 0; step < after.length; step++) {
+                        perStep.computeIfAbsent(SetupSteps.STEPS.get(step), x -> new long[count])[i] =
+                            after[step] - before[step];
+                    }
                 }
             }
             if ((i + 1) % Math.max(1, count / 4) == 0 || i + 1 == count) {

@@ -2,6 +2,7 @@ package io.execbroker.broker.bench;
 
 import io.execbroker.protocol.frame.FrameType;
 import io.vertx.core.Context;
+import io.execbroker.broker.testing.TestController;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
@@ -32,7 +33,7 @@ final class RawWsExec extends BenchExec {
     static RawWsExec start(Vertx vertx, WebSocketClient client, int port, List<String> argv, boolean tty,
                            Consumer<Buffer> stdout) {
         RawWsExec exec = new RawWsExec(vertx.getOrCreateContext(), stdout);
-        StringBuilder uri = new StringBuilder("/exec?tty=").append(tty);
+        StringBuilder uri = new StringBuilder("/exec?token=").append(TestController.GOOD_TOKEN).append("&tty=").append(tty);
         argv.forEach(arg -> uri.append("&command=").append(URLEncoder.encode(arg, StandardCharsets.UTF_8)));
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
             .setURI(uri.toString()).addSubProtocol("exec-broker.v1")

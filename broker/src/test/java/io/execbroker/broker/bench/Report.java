@@ -138,6 +138,18 @@ final class Report {
             out.append(String.format("  %-22s %-17s %s%n", "setup: to handshake ms", name, spread(v, 1e6)));
             out.append(String.format("  %-22s %-17s %s%n", "setup: handshake->exit", name, spread(rest, 1e6)));
         });
+        r.setupStepNanos.forEach((name, steps) -> {
+            long[] total = r.setupNanos.get(name);
+            long[] rest = total.clone();
+            steps.forEach((step, v) -> {
+                out.append(String.format("  %-22s %-17s %s%n", "setup step " + step, name, spread(v, 1e6)));
+                for (int i = 0; i < v.length; i++) {
+                    rest[i] -= v[i];
+                }
+            });
+            // What no broker step covers: the client's connect and HTTP, the frames' trip, the process's own run.
+            out.append(String.format("  %-22s %-17s %s%n", "setup outside steps", name, spread(rest, 1e6)));
+        });
         r.rttNanos.forEach((name, v) -> out.append(String.format("  %-22s %-17s %s%n", "RTT us", name, spread(v, 1e3))));
         double total = r.brokerCpuByThread.values().stream().mapToDouble(Double::doubleValue).sum();
         out.append(String.format("  broker thread CPU over the tty=off broker runs (%.2f s in all):%n", total));

@@ -14,6 +14,8 @@ final class Results {
     final Map<String, long[]> rttNanos = new LinkedHashMap<>();
     /** Broker columns only: nanoseconds from "start connecting" to the broker's authorizer call (the client's part). */
     final Map<String, long[]> setupToHandshakeNanos = new LinkedHashMap<>();
+    /** Broker columns only: the broker's own steps of each setup session, step to nanoseconds per session. */
+    final Map<String, Map<String, long[]>> setupStepNanos = new LinkedHashMap<>();
     /** CPU seconds per GiB of the tty-off stdout runs, one per repetition: the column's own threads. */
     final Map<String, double[]> ownCpuPerGiB = new LinkedHashMap<>();
     /** The same, for the whole JVM process during that column's runs (bench client, GC and JIT included). */

@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -106,6 +107,12 @@ class OpsIT {
         assertThat(after.value("exec_broker_docker_api_duration_seconds_count", "operation", "exec_create")).isEqualTo(4);
         assertThat(after.value("exec_broker_docker_api_duration_seconds_count", "operation", "exec_inspect")).isPositive();
         assertThat(after.value("exec_broker_teardown_duration_seconds_count")).isEqualTo(1);
+        // Where setup time went: every step of the four sessions; the exit code of the three that exited.
+        for (String step : List.of("authorize", "policy", "upgrade", "exec_create", "exec_start")) {
+            assertThat(after.value("exec_broker_setup_step_duration_seconds_count", "step", step)).as(step).isEqualTo(4);
+            assertThat(after.value("exec_broker_setup_step_duration_seconds_sum", "step", step)).as(step).isPositive();
+        }
+        assertThat(after.value("exec_broker_setup_step_duration_seconds_count", "step", "exit_code")).isEqualTo(3);
         assertThat(after.has("jvm_memory_used_bytes")).isTrue();
         assertThat(after.has("process_files_open_files")).isTrue();
         // No label carries what a client chose: no argv, no subject, no token.

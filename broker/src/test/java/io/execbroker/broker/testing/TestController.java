@@ -24,8 +24,14 @@ public final class TestController implements AutoCloseable {
     }
 
     public static TestController start() throws Exception {
+        return start(() -> { });
+    }
+
+    /** Starts one that runs {@code asked} on each request as it arrives, before it answers. */
+    public static TestController start(Runnable asked) throws Exception {
         Vertx vertx = Vertx.vertx();
         HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+            asked.run();
             if (!GOOD_TOKEN.equals(request.getParam("token"))) {
                 request.response().setStatusCode(403).end("{\"error\":\"denied\"}");
                 return;
