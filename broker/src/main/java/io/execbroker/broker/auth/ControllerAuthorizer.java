@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * a refusal for an invalid grant names the bad field only, never the controller's text. Thread safe.
  */
 public final class ControllerAuthorizer implements Authorizer {
+    /** The header naming the broker that asks ({@code broker.id}). */
+    public static final String BROKER_ID_HEADER = "X-Exec-Broker-Id";
     private static final Logger LOG = LoggerFactory.getLogger(ControllerAuthorizer.class);
 
     /**
@@ -44,9 +46,10 @@ public final class ControllerAuthorizer implements Authorizer {
      * @param timeout bounds the whole call (DoS protection: a hung controller must not hold handshakes)
      * @param maxBodyBytes bounds the response body (DoS protection)
      * @param maxInFlight controller calls at once; past it a handshake gets 503 (protects the controller)
+     * @param brokerId sent as {@value #BROKER_ID_HEADER}, so that a controller can refuse a token for another broker
      */
     public record Settings(String url, Optional<String> brokerSecret, String defaultContainer, Duration timeout,
-                           int maxBodyBytes, int maxInFlight) {
+                           int maxBodyBytes, int maxInFlight, Optional<String> brokerId) {
         public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
         public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
         public static final int DEFAULT_MAX_IN_FLIGHT = 64;
@@ -55,6 +58,13 @@ public final class ControllerAuthorizer implements Authorizer {
             Objects.requireNonNull(url, "url");
             Objects.requireNonNull(brokerSecret, "brokerSecret");
             Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(brokerId, "brokerId");
+        }
+
+        /** Without a broker id: the controller is not told which broker asks. */
+        public Settings(String url, Optional<String> brokerSecret, String defaultContainer, Duration timeout,
+                        int maxBodyBytes, int maxInFlight) {
+            this(url, brokerSecret, defaultContainer, timeout, maxBodyBytes, maxInFlight, Optional.empty());
         }
     }
 
@@ -108,6 +118,7 @@ public final class ControllerAuthorizer implements Authorizer {
         request.origin().ifPresent(origin -> headers.add(HttpHeaders.ORIGIN, origin));
         request.userAgent().ifPresent(agent -> headers.add(HttpHeaders.USER_AGENT, agent));
         settings.brokerSecret().ifPresent(secret -> headers.add(HttpHeaders.AUTHORIZATION, "Bearer " + secret));
+        settings.brokerId().ifPresent(id -> headers.add(BROKER_ID_HEADER, id));
         return http.get(uri.toString(), headers)
             .andThen(ar -> inFlight.decrementAndGet())
             .transform(ar -> ar.succeeded() ? answer(ar.result()) : Future.failedFuture(failure(ar.cause())));

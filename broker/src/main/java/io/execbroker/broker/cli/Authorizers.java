@@ -32,12 +32,13 @@ final class Authorizers {
                 }
             }
             return new ControllerAuthorizer(vertx, new ControllerAuthorizer.Settings(c.url().toString(),
-                secret, cfg.defaultContainer().orElse(null), c.timeout(), c.maxBodyBytes(), c.maxInFlight()));
+                secret, cfg.defaultContainer().orElse(null), c.timeout(), c.maxBodyBytes(), c.maxInFlight(),
+                Optional.of(cfg.identity().id())));
         }
-        return jwt(vertx, cfg.jwt().orElseThrow(), cfg.defaultContainer());
+        return jwt(vertx, cfg.jwt().orElseThrow(), cfg.jwtAudience(), cfg.defaultContainer());
     }
 
-    private static Authorizer jwt(Vertx vertx, BrokerConfig.Jwt jwt, Optional<String> defaultContainer)
+    private static Authorizer jwt(Vertx vertx, BrokerConfig.Jwt jwt, String audience, Optional<String> defaultContainer)
             throws ConfigException {
         JwtKeySource keys;
         try {
@@ -63,7 +64,7 @@ final class Authorizers {
         JwtSettings.Builder settings = JwtSettings.builder(keys).leeway(jwt.leeway()).requireJti(jwt.singleUseJti())
             .jwksMaxAge(jwt.jwksMaxAge()).maxLifetime(jwt.maxLifetime());
         jwt.issuer().ifPresent(settings::issuer);
-        jwt.audience().ifPresent(settings::audience);
+        settings.audience(audience);
         defaultContainer.ifPresent(settings::defaultContainer);
         try {
             return new JwtAuthorizer(vertx, settings.build(), Clock.systemUTC());

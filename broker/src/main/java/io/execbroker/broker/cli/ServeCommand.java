@@ -9,6 +9,7 @@ import io.execbroker.broker.config.ConfigValues;
 import io.execbroker.broker.config.StartupWarnings;
 import io.execbroker.broker.ops.OpsServer;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -63,7 +64,13 @@ public final class ServeCommand implements Callable<Integer> {
     private String jwksUrl;
     @Option(names = "--jwt-issuer", paramLabel = "ISS", description = "The required iss claim")
     private String jwtIssuer;
-    @Option(names = "--jwt-audience", paramLabel = "AUD", description = "The required aud claim")
+    @Option(names = "--broker-id", paramLabel = "ID", description = "This broker's id in its fleet (default: the host"
+        + " name): sent to the controller, and the JWT aud required unless --jwt-audience is set")
+    private String brokerId;
+    @Option(names = "--public-url", paramLabel = "URL", description = "The ws:// or wss:// URL clients reach this broker at")
+    private String publicUrl;
+    @Option(names = "--jwt-audience", paramLabel = "AUD", description = "The aud a token must carry when it names a"
+        + " fleet (default: the broker id)")
     private String jwtAudience;
     @Option(names = "--origin", paramLabel = "ORIGIN", description = "An allowed browser origin (repeatable)")
     private List<String> origins;
@@ -122,9 +129,12 @@ public final class ServeCommand implements Callable<Integer> {
             audit.close();
             return 1;
         }
-        LOG.info("exec-broker listening on {}:{}{}, events on {} ({} mode, {} transport{})", cfg.settings().host(),
-            broker.port(), cfg.settings().path(), cfg.settings().events().path(),
+        broker.metrics().identity(cfg.identity().id());
+        LOG.info("exec-broker {} listening on {}:{}{}{}, events on {} ({} mode{}, {} transport{})", cfg.identity().id(),
+            cfg.settings().host(), broker.port(), cfg.settings().path(),
+            cfg.identity().publicUrl().map(url -> " (public URL " + url + ")").orElse(""), cfg.settings().events().path(),
             cfg.controller().isPresent() ? "controller" : "JWT",
+            cfg.controller().isPresent() ? "" : ", aud " + cfg.jwtAudience(),
             vertx.isNativeTransportEnabled() ? "native" : "NIO", cfg.settings().tls().isPresent() ? ", TLS" : "");
 
         CountDownLatch stopped = new CountDownLatch(1);
@@ -146,7 +156,9 @@ public final class ServeCommand implements Callable<Integer> {
         }
         BrokerConfig.HostPort at = cfg.ops().get();
         try {
-            OpsServer ops = OpsServer.start(vertx, at.host(), at.port(), broker.metrics(), broker.readiness())
+            JsonObject identity = new JsonObject().put("id", cfg.identity().id());
+            cfg.identity().publicUrl().ifPresent(url -> identity.put("publicUrl", url.toString()));
+            OpsServer ops = OpsServer.start(vertx, at.host(), at.port(), broker.metrics(), broker.readiness(), identity)
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             LOG.info("metrics and probes on http://{}:{}/metrics, /healthz, /readyz", at.host(), ops.port());
             return true;
@@ -164,6 +176,8 @@ public final class ServeCommand implements Callable<Integer> {
         put(flags, "path", path);
         put(flags, "ops.listen", opsListen);
         put(flags, "eventsPath", eventsPath);
+        put(flags, "broker.id", brokerId);
+        put(flags, "broker.publicUrl", publicUrl);
         put(flags, "controller.url", controllerUrl);
         put(flags, "controller.secretFile", controllerSecretFile);
         put(flags, "defaultContainer", defaultContainer);

@@ -22,9 +22,19 @@ import java.util.Optional;
  * @param defaultContainer the container of grants that name none
  * @param auditLog a file, or {@code -} for stdout
  * @param ops where the metrics and the probes listen, unless {@code ops.listen} is {@code off}
+ * @param identity which broker of its fleet this is
  */
 public record BrokerConfig(BrokerSettings settings, Optional<Controller> controller, Optional<Jwt> jwt,
-                           Optional<String> defaultContainer, String auditLog, Optional<HostPort> ops) {
+                           Optional<String> defaultContainer, String auditLog, Optional<HostPort> ops,
+                           BrokerIdentity identity) {
+
+    /**
+     * Returns the {@code aud} a JWT must carry: {@code jwt.audience} when it is set (a fleet, or this broker by another
+     * name), else {@code broker.id}. Never empty, so a token is always bound to a broker or a fleet.
+     */
+    public String jwtAudience() {
+        return jwt.flatMap(Jwt::audience).orElse(identity.id());
+    }
 
     /** An address to listen on. */
     public record HostPort(String host, int port) { }
@@ -95,7 +105,7 @@ public record BrokerConfig(BrokerSettings settings, Optional<Controller> control
                 + " --jwt-public-key or --jwks-url))");
         }
         return new BrokerConfig(settings, controller, keySources == 1 ? Optional.of(jwt) : Optional.empty(),
-            v.string("defaultContainer"), v.string("audit.log").orElse("-"), ops);
+            v.string("defaultContainer"), v.string("audit.log").orElse("-"), ops, BrokerIdentity.from(v));
     }
 
     private static HostPort hostPort(String key, String value, String example) throws ConfigException {

@@ -24,8 +24,11 @@ public final class StartupWarnings {
         if (policy.users().isEmpty()) {
             warnings.add("policy.users is not set: a grant may name any exec user, root included");
         }
-        if (cfg.jwt().isPresent() && cfg.jwt().get().audience().isEmpty()) {
-            warnings.add("jwt.audience is not set: a token is accepted by every broker that shares the key");
+        if (cfg.jwt().isPresent() && !cfg.jwtAudience().equals(cfg.identity().id()) && cfg.jwt().get().singleUseJti()) {
+            warnings.add("jwt.audience " + cfg.jwtAudience() + " is not broker.id " + cfg.identity().id() + ": a token"
+                + " for that audience is taken by every broker that has it, and each keeps its own record of used jti"
+                + " values, so a single-use token can be used once on each of them (unset jwt.audience to bind tokens"
+                + " to this broker)");
         }
         return warnings;
     }

@@ -131,6 +131,12 @@ public final class BrokerMetrics {
             .serviceLevelObjectives(SETUP_BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    /** Says which broker of a fleet this is: {@code exec_broker_info{broker_id}} 1, to join on in queries. */
+    public void identity(String brokerId) {
+        Gauge.builder("exec_broker_info", () -> 1).description("This broker: its broker.id")
+            .tag("broker_id", brokerId).register(registry);
+    }
+
     /** A JWT was refused, for {@link MetricLabels#jwtReason}. */
     public void jwtRefused(String reason) {
         Counter.builder("exec_broker_jwt_failures").description("Refused JWTs, by reason").tag("reason", reason)

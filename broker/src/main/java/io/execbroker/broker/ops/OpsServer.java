@@ -25,11 +25,21 @@ public final class OpsServer {
     /** Starts listening on {@code host:port} (0 for any free port). */
     public static Future<OpsServer> start(Vertx vertx, String host, int port, BrokerMetrics metrics,
                                           Readiness readiness) {
+        return start(vertx, host, port, metrics, readiness, new JsonObject());
+    }
+
+    /** With {@code broker} (its id and public URL) in the body of {@code /healthz}, for a fleet's operator. */
+    public static Future<OpsServer> start(Vertx vertx, String host, int port, BrokerMetrics metrics,
+                                          Readiness readiness, JsonObject broker) {
+        JsonObject health = new JsonObject().put("status", "ok");
+        if (!broker.isEmpty()) {
+            health.put("broker", broker.copy());
+        }
         Router router = Router.router(vertx);
         router.get("/metrics").handler(ctx -> ctx.response()
             .putHeader(HttpHeaders.CONTENT_TYPE, BrokerMetrics.contentType())
             .end(metrics.scrape()));
-        router.get("/healthz").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "ok")));
+        router.get("/healthz").handler(ctx -> json(ctx, 200, health));
         router.get("/readyz").handler(ctx -> readiness.check().onComplete(done -> {
             Readiness.Report report = done.result();
             JsonObject checks = new JsonObject();

@@ -82,6 +82,27 @@ class ControllerAuthorizerTest {
     }
 
     @Test
+    void namesTheBrokerThatAsksSoTheControllerCanRefuseATokenIssuedForAnotherBroker() throws Exception {
+        assertThat(seen).isEmpty();
+        HttpServer server = vertx.createHttpServer().requestHandler(request -> {
+            seen.add(request);
+            boolean forThisBroker = "host-b".equals(request.getHeader(ControllerAuthorizer.BROKER_ID_HEADER));
+            request.response().setStatusCode(forThisBroker ? 200 : 403)
+                .end(forThisBroker ? "{\"container\":\"web-1\",\"command\":[\"ps\"]}" : "{\"error\":\"another broker\"}");
+        });
+        server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        String url = "http://127.0.0.1:" + server.actualPort() + "/controller";
+        ControllerAuthorizer hostA = new ControllerAuthorizer(vertx, new ControllerAuthorizer.Settings(url,
+            Optional.empty(), "servertest", Duration.ofSeconds(5), 64 * 1024, 64, Optional.of("host-a")));
+        ControllerAuthorizer hostB = new ControllerAuthorizer(vertx, new ControllerAuthorizer.Settings(url,
+            Optional.empty(), "servertest", Duration.ofSeconds(5), 64 * 1024, 64, Optional.of("host-b")));
+
+        assertRefused(hostA.authorize(REQUEST), 403);
+        assertThat(grant(hostB.authorize(REQUEST)).container()).isEqualTo("web-1");
+        assertThat(seen).extracting(r -> r.getHeader("X-Exec-Broker-Id")).containsExactly("host-a", "host-b");
+    }
+
+    @Test
     void acceptsTheWsSubprocessFormWithTheDefaultContainer() throws Exception {
         ExecGrant grant = grant(answering(200, "{\"command\":\"/usr/bin/nano\",\"args\":[\"-v\"]}").authorize(REQUEST));
         assertThat(grant.container()).isEqualTo("servertest");

@@ -169,12 +169,14 @@ class BrokerConfigTest {
             "configmap.yaml").toFile());
         Path file = write(map.path("data").path("broker.yaml").asText());
         Path secret = write("a secret of at least thirty-two bytes, for HS256");
-        // As the DaemonSet runs it: the audience from the environment; the secret's path is the test's own.
-        BrokerConfig cfg = load(Optional.of(file), Map.of("EXEC_BROKER_JWT_AUDIENCE", "exec-broker:node-1"),
+        // As the DaemonSet runs it: the broker id (the node's name) from the environment; the secret's path is the
+        // test's own.
+        BrokerConfig cfg = load(Optional.of(file), Map.of("EXEC_BROKER_BROKER_ID", "node-1"),
             Map.of("jwt.secretFile", secret.toString()));
         assertThat(cfg.ops()).contains(new BrokerConfig.HostPort("0.0.0.0", 9866));
         assertThat(cfg.settings().host()).isEqualTo("0.0.0.0");
-        assertThat(cfg.jwt().orElseThrow().audience()).contains("exec-broker:node-1");
+        assertThat(cfg.identity().id()).isEqualTo("node-1");
+        assertThat(cfg.jwtAudience()).isEqualTo("node-1");
     }
 
     private Path write(String text) throws IOException {
