@@ -130,9 +130,9 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         broker.metrics().identity(cfg.identity().id());
-        LOG.info("exec-broker {} listening on {}:{}{}{}, events on {} ({} mode{}, {} transport{})", cfg.identity().id(),
-            cfg.settings().host(), broker.port(), cfg.settings().path(),
-            cfg.identity().publicUrl().map(url -> " (public URL " + url + ")").orElse(""), cfg.settings().events().path(),
+        LOG.info("exec-broker listening on {}:{}{}, events on {} (broker {}{}, {} mode{}, {} transport{})",
+            cfg.settings().host(), broker.port(), cfg.settings().path(), cfg.settings().events().path(),
+            cfg.identity().id(), cfg.identity().publicUrl().map(url -> " at " + url).orElse(""),
             cfg.controller().isPresent() ? "controller" : "JWT",
             cfg.controller().isPresent() ? "" : ", aud " + cfg.jwtAudience(),
             vertx.isNativeTransportEnabled() ? "native" : "NIO", cfg.settings().tls().isPresent() ? ", TLS" : "");

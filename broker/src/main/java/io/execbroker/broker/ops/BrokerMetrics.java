@@ -131,9 +131,9 @@ public final class BrokerMetrics {
             .serviceLevelObjectives(SETUP_BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Says which broker of a fleet this is: {@code exec_broker_info{broker_id}} 1, to join on in queries. */
+    /** Says which broker of a fleet this is: {@code exec_broker_identity{broker_id}} 1 (not {@code _info}: Micrometer would cut that suffix), to join on in queries. */
     public void identity(String brokerId) {
-        Gauge.builder("exec_broker_info", () -> 1).description("This broker: its broker.id")
+        Gauge.builder("exec_broker_identity", () -> 1).description("This broker: its broker.id, 1")
             .tag("broker_id", brokerId).register(registry);
     }
 

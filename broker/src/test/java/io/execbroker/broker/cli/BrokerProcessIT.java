@@ -53,6 +53,7 @@ class BrokerProcessIT {
     private void startBroker() throws Exception {
         broker = new ProcessBuilder(java(), "-jar", JAR.toString(), "serve", "--listen", "127.0.0.1:0",
             "--controller-url", controller.url(), "--events-path", "/watch", "--ops-listen", "127.0.0.1:0",
+            "--broker-id", "host-1", "--public-url", "ws://host-1.example:8866/exec",
             "--audit-log", auditFile.toString()).redirectErrorStream(true).start();
         Process started = broker;
         CompletableFuture<Integer> listening = new CompletableFuture<>();
@@ -119,7 +120,14 @@ class BrokerProcessIT {
             java.net.URI.create("http://127.0.0.1:" + ops + "/metrics")).build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).contains("exec_broker_sessions_open 0.0").contains("exec_broker_audit_records_dropped_total 0.0")
-            .contains("jvm_memory_used_bytes");
+            .contains("jvm_memory_used_bytes").contains("exec_broker_identity{broker_id=\"host-1\"} 1.0");
+        // Which broker of a fleet this is, for whoever probes it.
+        java.net.http.HttpResponse<String> health = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + ops + "/healthz")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(health.body()).isEqualTo(
+            "{\"status\":\"ok\",\"broker\":{\"id\":\"host-1\",\"publicUrl\":\"ws://host-1.example:8866/exec\"}}");
+        assertThat(brokerLog).anyMatch(l -> l.contains("(broker host-1 at ws://host-1.example:8866/exec, controller mode"));
     }
 
     @Test
