@@ -116,8 +116,19 @@ class DockerFaultsIT {
         }
     }
 
+    /**
+     * Also with a policy that names no container (a second broker): its handshake asks Docker nothing, so it is
+     * upgraded, and the session ends at once with an error naming Docker and 1011.
+     */
     @Test
     void aSessionEndsWithAnErrorAndClose1011WhenDockerStopsAndHandshakesGet503UntilItIsBack() throws Exception {
+        try (BrokerHarness open = BrokerHarness.start(BrokerSettings.defaults()
+                .withHandshake(BrokerHarness.LENIENT_HANDSHAKES), authorizer, record -> { }, SecondEngine.config())) {
+            stopMidSession(open);
+        }
+    }
+
+    private void stopMidSession(BrokerHarness open) throws Exception {
         ExecClient session = harness.exec("sleep", "600");
         session.started().get(20, TimeUnit.SECONDS);
         AtomicLong closedAt = closedAt(session);
@@ -131,6 +142,9 @@ class DockerFaultsIT {
             + " error %s%n", millis(exited - stopping), millis(closedAt.get() - stopping), session.errors());
 
         assertRefusedWhileDown();
+        ExecClient unchecked = open.exec("true");
+        assertThat(unchecked.closed().get(10, TimeUnit.SECONDS)).isEqualTo(CloseCodes.INTERNAL_ERROR);
+        assertThat(unchecked.errors()).containsExactly("cannot create exec: Docker is unreachable");
         SecondEngine.start();
         // dockerd stopped the container on its way out; a new session works once it runs again.
         docker.startContainerCmd(containerId).exec();
