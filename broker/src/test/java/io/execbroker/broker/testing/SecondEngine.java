@@ -69,9 +69,11 @@ public final class SecondEngine {
         signal("-STOP");
     }
 
-    /** Lets a stalled dockerd go on (SIGCONT); a no-op when it runs. */
+    /** Lets a stalled dockerd go on (SIGCONT); a no-op when it runs, and when it is stopped or killed. */
     public static void resume() {
-        signal("-CONT");
+        if (Files.exists(PIDFILE) && ProcessHandle.of(pid()).isPresent()) {
+            signal("-CONT");
+        }
     }
 
     /** Returns dockerd's pid, from the pid file of the script. */
