@@ -96,7 +96,7 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
             policy.check(grant).onComplete(checked -> {
                 if (checked.failed()) {
                     registry.release();
-                    LOG.warn("policy check failed: {}", checked.cause().toString());
+                    LOG.warn("policy check failed: {}", DockerErrors.causes(checked.cause()));
                     Optional<String> tls = DockerErrors.tlsFailure(checked.cause());
                     if (tls.isPresent()) {
                         // Not a passing outage: Docker's certificate or ours is wrong until an operator fixes it.
