@@ -27,6 +27,7 @@ import io.execbroker.broker.ops.BrokerMetrics;
 import io.execbroker.broker.ops.MeteredAuditLog;
 import io.execbroker.broker.ops.MeteredAuthorizer;
 import io.execbroker.broker.ops.Readiness;
+import io.execbroker.broker.policy.BoundedLookup;
 import io.execbroker.broker.policy.CachedContainerLookup;
 import io.execbroker.broker.policy.DockerContainerLookup;
 import io.execbroker.broker.policy.ExecPolicy;
@@ -48,6 +49,7 @@ import io.vertx.ext.web.Router;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -59,12 +61,26 @@ public final class Broker {
     public static final String SUBPROTOCOL_V1 = "exec-broker.v1";
     /** Threads for blocking docker-java calls, shared by all sessions (never one per session). */
     private static final int DOCKER_WORKERS = 8;
+    /**
+     * How long a handshake waits for Docker's container lookup: past it the client gets 503 "Docker did not answer
+     * within 5 s". A lookup takes milliseconds; a Docker call may take up to its 30 s timeout, far longer than a
+     * client should wait for a refusal. Not a setting: nobody has needed another value.
+     */
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Threads of the handshakes' container lookups, apart from {@link #DOCKER_WORKERS}: a stalled engine holding
+     * lookups must not take the workers that teardowns need once it answers again.
+     */
+    private static final int LOOKUP_WORKERS = 4;
+    /** Lookups waiting for Docker at once (queued or running); past them a handshake gets 503 at once. */
+    private static final int MAX_WAITING_LOOKUPS = 32;
     /** Connections to Docker for events at once: the shared stream and the watchers' catch-ups (each about 1 s). */
     private static final int EVENT_STREAMS = 33;
 
     private final Vertx vertx;
     private final DockerClient docker;
     private final WorkerExecutor workers;
+    private final WorkerExecutor lookups;
     private final NetClient streams;
     private final SessionRegistry registry;
     private final HttpServer server;
@@ -75,7 +91,7 @@ public final class Broker {
     private final CertificateReloader reloader;
     private final Future<Void> background;
 
-    private Broker(Vertx vertx, DockerClient docker, WorkerExecutor workers, NetClient streams,
+    private Broker(Vertx vertx, DockerClient docker, WorkerExecutor workers, WorkerExecutor lookups, NetClient streams,
                    SessionRegistry registry, HttpServer server, EventHub hub, HttpClient events,
                    BrokerMetrics metrics, Readiness readiness, CertificateReloader reloader, Future<Void> background) {
         this.background = background;
@@ -87,6 +103,7 @@ public final class Broker {
         this.vertx = vertx;
         this.docker = docker;
         this.workers = workers;
+        this.lookups = lookups;
         this.streams = streams;
         this.registry = registry;
         this.server = server;
@@ -157,8 +174,10 @@ public final class Broker {
         Future<Void> background = Future.join(pidCheck, sweep).<Void>mapEmpty().otherwiseEmpty();
         SessionRegistry registry = new SessionRegistry(settings.limits().maxSessions());
 
-        ExecPolicy policy = new ExecPolicy(settings.policy(),
-            new CachedContainerLookup(new DockerContainerLookup(docker, workers, metrics)));
+        WorkerExecutor lookups = vertx.createSharedWorkerExecutor("docker-lookup", LOOKUP_WORKERS);
+        // A kept answer skips Docker and the bound; what Docker must answer waits within the bound.
+        ExecPolicy policy = new ExecPolicy(settings.policy(), new CachedContainerLookup(new BoundedLookup(vertx,
+            new DockerContainerLookup(docker, lookups, metrics), LOOKUP_TIMEOUT, MAX_WAITING_LOOKUPS)));
         if (settings.policy().equals(PolicyRules.ALLOW_ALL)) {
             LOG.warn("no policy rules configured: every grant the authorizer makes is allowed");
         }
@@ -196,7 +215,7 @@ public final class Broker {
         }
         HttpServer server = vertx.createHttpServer(options).requestHandler(router);
         CertificateReloader reloader = tls == null ? null : new CertificateReloader(vertx, workers, server, tls);
-        Broker broker = new Broker(vertx, docker, workers, streams, registry, server, hub, events, metrics,
+        Broker broker = new Broker(vertx, docker, workers, lookups, streams, registry, server, hub, events, metrics,
             readiness, reloader, background);
         return checkDockerTls(control, events, endpoint, dockerConfig)
             .compose(v -> server.listen())
@@ -276,6 +295,7 @@ public final class Broker {
                 docker.close();
                 return null;
             }, false))
+            .transform(v -> lookups.close())
             .transform(v -> workers.close())
             .andThen(v -> metrics.close());
     }

@@ -61,8 +61,32 @@ public final class DockerErrors {
         return text.toString();
     }
 
-    /** Returns what went wrong, like {@code No such container: web-1}. */
+    /**
+     * Returns what a client may be told when Docker could not be asked at all: {@code Docker did not answer in time}
+     * (a call's timeout) or {@code Docker is unreachable} (no socket, connection refused or reset); empty when Docker
+     * answered (its error is a {@link DockerException}), for a failed TLS handshake (see {@link #tlsFailure}) and for
+     * any failure that is not I/O. Never a socket path or an address: those are the deployment's, not the client's.
+     */
+    public static Optional<String> unreachable(Throwable failure) {
+        if (failure instanceof DockerException || tlsFailure(failure).isPresent()) {
+            return Optional.empty();
+        }
+        boolean io = false;
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.InterruptedIOException) {
+                return Optional.of("Docker did not answer in time");
+            }
+            io |= t instanceof java.io.IOException;
+        }
+        return io ? Optional.of("Docker is unreachable") : Optional.empty();
+    }
+
+    /** Returns what went wrong, like {@code No such container: web-1} or {@code Docker is unreachable}. */
     public static String describe(Throwable failure) {
+        Optional<String> unreachable = unreachable(failure);
+        if (unreachable.isPresent()) {
+            return unreachable.get();
+        }
         String text = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
         if (failure instanceof DockerException) {
             Matcher m = MESSAGE.matcher(text);

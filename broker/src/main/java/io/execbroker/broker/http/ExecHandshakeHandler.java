@@ -10,6 +10,7 @@ import io.execbroker.broker.config.SessionLimits;
 import io.execbroker.broker.docker.DockerErrors;
 import io.execbroker.broker.docker.ExecLauncher;
 import io.execbroker.broker.ops.BrokerMetrics;
+import io.execbroker.broker.policy.DockerUnavailableException;
 import io.execbroker.broker.policy.ExecPolicy;
 import io.execbroker.broker.policy.PolicyDecision;
 import io.execbroker.broker.session.ExecSession;
@@ -108,13 +109,13 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
             policy.check(grant).onComplete(checked -> {
                 if (checked.failed()) {
                     registry.release();
-                    LOG.warn("policy check failed: {}", checked.cause().toString());
+                    LOG.warn("policy check failed: {}", DockerErrors.causes(checked.cause()));
                     Optional<String> tls = DockerErrors.tlsFailure(checked.cause());
                     if (tls.isPresent()) {
                         // Not a passing outage: Docker's certificate or ours is wrong until an operator fixes it.
                         deny(ctx, ip, origin, 502, tls.get(), grant, null);
                     } else {
-                        deny(ctx, ip, origin, 503, "cannot check the grant against the policy now", grant, null);
+                        deny(ctx, ip, origin, 503, unavailable(checked.cause()), grant, null);
                     }
                 } else if (!checked.result().allowed()) {
                     registry.release();
@@ -164,6 +165,15 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
             new ExecSession(vertx, upgraded.result(), channel, resolved, launcher, limits, registry, audit, accepted,
                 timing).start();
         });
+    }
+
+    /**
+     * The 503 of a policy check Docker could not answer: what Docker did, in the lookup's words ("Docker is
+     * unreachable", "Docker did not answer within 5 s"), so that a client or an operator knows whom to wait for.
+     */
+    private static String unavailable(Throwable cause) {
+        String why = cause instanceof DockerUnavailableException docker ? docker.getMessage() + "; " : "";
+        return why + "cannot check the grant against the policy now";
     }
 
     private void refuse(RoutingContext ctx, String ip, Optional<String> origin, Throwable cause) {

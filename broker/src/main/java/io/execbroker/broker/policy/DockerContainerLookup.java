@@ -2,7 +2,9 @@ package io.execbroker.broker.policy;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
+import io.execbroker.broker.docker.DockerErrors;
 import io.execbroker.broker.ops.BrokerMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -13,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * Looks containers up with docker-java's {@code inspectContainerCmd}. The call blocks, so it runs on the named
- * docker worker pool and {@link #lookup} returns immediately. Thread safe.
+ * docker worker pool and {@link #lookup} returns immediately. A lookup Docker cannot answer fails with a
+ * {@link DockerUnavailableException} that says why in a client's words. Thread safe.
  */
 public final class DockerContainerLookup implements ContainerLookup {
     /**
@@ -48,8 +51,24 @@ public final class DockerContainerLookup implements ContainerLookup {
                 return info(docker.inspectContainerCmd(nameOrId).exec());
             } catch (NotFoundException e) {
                 throw new ContainerNotFoundException(nameOrId);
+            } catch (RuntimeException e) {
+                throw unavailable(e);
             }
         }), false);
+    }
+
+    /**
+     * Says in a client's words why Docker could not answer, keeping the failure as the cause (for the log, and for
+     * a failed TLS handshake, which the handshake reports as such): a status Docker answered with, a call that
+     * timed out, or any other failure to reach it (no socket, connection refused or reset).
+     */
+    private static DockerUnavailableException unavailable(RuntimeException failure) {
+        if (failure instanceof DockerException answered) {
+            return new DockerUnavailableException("Docker answered the container lookup with status "
+                + answered.getHttpStatus(), failure);
+        }
+        return new DockerUnavailableException(DockerErrors.unreachable(failure).orElse("Docker is unreachable"),
+            failure);
     }
 
     private static ContainerInfo info(InspectContainerResponse container) {

@@ -33,4 +33,25 @@ class DockerErrorsTest {
     void otherFailuresAreNotTlsFailures() {
         assertThat(DockerErrors.tlsFailure(new IOException("Connection refused"))).isEmpty();
     }
+
+    @Test
+    void aDockerThatCannotBeReachedIsNamedWithoutItsSocketPath() {
+        // docker-java's unix socket, as it fails while dockerd is down.
+        RuntimeException down = new RuntimeException(new IOException(
+            "Failed create socket with path /var/run/exec-broker-dockerd2.sock"));
+        assertThat(DockerErrors.unreachable(down)).contains("Docker is unreachable");
+        assertThat(DockerErrors.describe(down)).isEqualTo("Docker is unreachable");
+        RuntimeException stalled = new RuntimeException(new java.net.SocketTimeoutException("timeout"));
+        assertThat(DockerErrors.describe(stalled)).isEqualTo("Docker did not answer in time");
+    }
+
+    @Test
+    void aDockerThatAnsweredOrAFailedTlsHandshakeIsNotUnreachable() {
+        assertThat(DockerErrors.unreachable(new com.github.dockerjava.api.exception.NotFoundException(
+            "{\"message\":\"No such container: web-1\"}"))).isEmpty();
+        assertThat(DockerErrors.unreachable(new SSLHandshakeException("Received fatal alert: bad_certificate")))
+            .isEmpty();
+        assertThat(DockerErrors.unreachable(new IllegalStateException("not I/O"))).isEmpty();
+        assertThat(DockerErrors.describe(new IllegalStateException("not I/O"))).isEqualTo("not I/O");
+    }
 }

@@ -15,7 +15,6 @@ import io.execbroker.broker.testing.BrokerHarness;
 import io.execbroker.broker.testing.DockerFixture;
 import io.execbroker.broker.testing.RawHandshake;
 import io.execbroker.broker.testing.SecondEngine;
-import io.execbroker.protocol.client.ExecClient;
 import io.execbroker.protocol.frame.CloseCodes;
 import io.execbroker.protocol.grant.ExecGrant;
 import io.vertx.core.http.WebSocketClient;
@@ -36,7 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A broker on the tests' own second engine ({@link SecondEngine}) while that engine is stopped and started again:
- * what watchers and exec sessions see, and that the broker recovers by itself. The shared engine is never touched.
+ * what watchers see, and that the broker recovers by itself (exec sessions: {@code docker.DockerFaultsIT}). The
+ * shared engine is never touched.
  */
 class EventsRestartIT {
     private static final String LABEL = "exec-broker.restart-test";
@@ -170,38 +170,5 @@ class EventsRestartIT {
         assertThat(resumed).extracting(EventsRestartIT::action).containsExactly("start");
         assertThat(harness.broker().events().upstreamOpens()).as("the hub opened again by itself").isGreaterThan(1);
         again.get().socket.close();
-    }
-
-    @Test
-    void anExecSessionEndsWithAnErrorAndClose1011WhenDockerStops() throws Exception {
-        docker.startContainerCmd(mine).exec();
-        ExecClient session = harness.exec("sleep", "600");
-        session.started().get(20, TimeUnit.SECONDS);
-
-        SecondEngine.stop();
-        int code = session.closed().get(LOSS_NOTICED.toSeconds(), TimeUnit.SECONDS);
-        System.out.printf("EventsRestartIT: exec session on a stopped engine: close %d, errors %s%n",
-            code, session.errors());
-        // No stopped frame (which would claim an exit code Docker never gave): the exit code fails with the close.
-        assertThat(session.exitCode()).failsWithin(Duration.ofSeconds(5));
-        assertThat(session.errors()).singleElement().asString().startsWith("exit code unknown: ");
-        assertThat(code).isEqualTo(CloseCodes.INTERNAL_ERROR);
-        session.close();
-    }
-
-    @Test
-    void anExecSessionEndsWithAnErrorAndClose1011WhenDockerCrashes() throws Exception {
-        docker.startContainerCmd(mine).exec();
-        ExecClient session = harness.exec("sleep", "600");
-        session.started().get(20, TimeUnit.SECONDS);
-
-        SecondEngine.kill();
-        int code = session.closed().get(LOSS_NOTICED.toSeconds(), TimeUnit.SECONDS);
-        System.out.printf("EventsRestartIT: exec session on a killed engine: close %d, errors %s%n",
-            code, session.errors());
-        assertThat(session.exitCode()).failsWithin(Duration.ofSeconds(5));
-        assertThat(session.errors()).isNotEmpty();
-        assertThat(code).isEqualTo(CloseCodes.INTERNAL_ERROR);
-        session.close();
     }
 }

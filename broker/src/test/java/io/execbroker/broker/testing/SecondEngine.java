@@ -23,6 +23,8 @@ public final class SecondEngine {
     public static final String HOST = "unix:///var/run/exec-broker-dockerd2.sock";
     /** A start here takes about 1.5 s, a stop about 1.1 s (dockerd 20.10, 2 cores); the script waits 60 s. */
     private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(90);
+    /** The script's pid file: dockerd's pid while it runs. */
+    private static final Path PIDFILE = Path.of("/var/run/exec-broker-dockerd2.pid");
 
     private SecondEngine() {
     }
@@ -57,6 +59,46 @@ public final class SecondEngine {
      */
     public static void kill() {
         run("kill");
+    }
+
+    /**
+     * Stalls dockerd with SIGSTOP: its API takes connections (the kernel queues them) but answers nothing, as a
+     * hung engine; its containers and their processes run on. Undo with {@link #resume()}, in a finally.
+     */
+    public static void stall() {
+        signal("-STOP");
+    }
+
+    /** Lets a stalled dockerd go on (SIGCONT); a no-op when it runs, and when it is stopped or killed. */
+    public static void resume() {
+        if (Files.exists(PIDFILE) && ProcessHandle.of(pid()).isPresent()) {
+            signal("-CONT");
+        }
+    }
+
+    /** Returns dockerd's pid, from the pid file of the script. */
+    public static long pid() {
+        try {
+            return Long.parseLong(Files.readString(PIDFILE).strip());
+        } catch (IOException | NumberFormatException e) {
+            throw new AssertionError("no pid in " + PIDFILE + " (is the second engine running?)", e);
+        }
+    }
+
+    private static void signal(String signal) {
+        long pid = pid();
+        try {
+            Process kill = new ProcessBuilder("kill", signal, String.valueOf(pid)).redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new AssertionError("kill " + signal + " " + pid + " failed: " + output);
+            }
+        } catch (IOException e) {
+            throw new AssertionError("cannot run kill " + signal + " " + pid, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted sending " + signal + " to " + pid, e);
+        }
     }
 
     /** Returns whether the engine answers a ping within 5 s. */
