@@ -120,8 +120,7 @@ public final class EventHub {
             } else if (opening != null) {
                 opening.onComplete(ready);
             } else if (retryTimer >= 0) {
-                ready.fail(new UnavailableException(DockerErrors.tlsFailure(lastFailure)
-                    .orElse("Docker is unreachable: " + lastFailure.getMessage())));
+                ready.fail(new UnavailableException(shown(lastFailure)));
             } else {
                 open().onComplete(ready);
             }
@@ -200,8 +199,7 @@ public final class EventHub {
                 }
             })
             .<Void>mapEmpty()
-            .recover(e -> Future.failedFuture(new UnavailableException(
-                DockerErrors.tlsFailure(e).orElse("Docker is unreachable: " + e.getMessage()))));
+            .recover(e -> Future.failedFuture(new UnavailableException(shown(e))));
         opening = attempt;
         return attempt;
     }
@@ -270,5 +268,14 @@ public final class EventHub {
         UnavailableException(String message) {
             super(message, null, false, false);
         }
+    }
+
+    /**
+     * What a refused watcher is told: Docker's TLS failure, or that it is unreachable or slow; never the socket path
+     * or address the failure's own text names (the log has it).
+     */
+    private static String shown(Throwable failure) {
+        return DockerErrors.tlsFailure(failure).or(() -> DockerErrors.unreachable(failure))
+            .orElse("Docker is unreachable");
     }
 }

@@ -144,7 +144,8 @@ class EventsRestartIT {
             beforeLoss.stream().map(EventsRestartIT::action).toList());
 
         String refused = RawHandshake.send(harness.port(), "/events", "Authorization: Bearer mine");
-        assertThat(refused).startsWith("HTTP/1.1 503 ").contains("{\"error\":\"Docker is unreachable: ");
+        // Not the socket path the failure names: that is the deployment's, not the client's.
+        assertThat(refused).startsWith("HTTP/1.1 503 ").endsWith("{\"error\":\"Docker is unreachable\"}");
         assertThat(audit).filteredOn(r -> r.status() == 503).hasSize(1);
 
         SecondEngine.start();
