@@ -10,19 +10,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A controller that fails at the TCP level, as no HTTP server library lets one: it never reads, never answers, or
- * resets the connection (TCP RST, by closing with {@code SO_LINGER} 0) before or in the middle of its answer. It
- * counts, on its own side, the connections open at once and the most ever open, so that a test can see how many
- * calls the broker really has outstanding. One event loop of its own serves every connection, so a connection's
- * close is always seen before the data of one opened after it. Thread safe.
+ * A controller that fails at the TCP level, as no HTTP server library lets one: it never reads, or resets the
+ * connection (TCP RST, by closing with {@code SO_LINGER} 0) before or in the middle of its answer. It counts the
+ * connections it was sent and those still open. One event loop of its own. Thread safe. {@link StallingController}
+ * is the one that reads and never answers, counting exactly how many calls it holds at once.
  */
 public final class FaultyController implements AutoCloseable {
     /** How the controller fails. */
     public enum Fault {
         /** Accepts the connection and never reads from it (a hung process: the kernel still takes the bytes). */
         NEVER_READS,
-        /** Reads the request and never answers. */
-        STALLS,
         /** Resets the connection as soon as the request arrives. */
         RESETS_BEFORE_ANSWER,
         /** Sends the status line, the headers and part of the body of a 200, then resets the connection. */
@@ -38,7 +35,6 @@ public final class FaultyController implements AutoCloseable {
     private final Vertx vertx;
     private final NetServer server;
     private final AtomicInteger open = new AtomicInteger();
-    private final AtomicInteger mostOpen = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
 
     private FaultyController(Vertx vertx, Fault fault) {
@@ -56,11 +52,10 @@ public final class FaultyController implements AutoCloseable {
 
     private void accept(NetSocket socket, Fault fault) {
         connections.incrementAndGet();
-        mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
+        open.incrementAndGet();
         socket.closeHandler(v -> open.decrementAndGet());
         switch (fault) {
             case NEVER_READS -> socket.pause();
-            case STALLS -> socket.handler(request -> { });
             case RESETS_BEFORE_ANSWER -> socket.handler(request -> socket.close());
             case RESETS_MID_ANSWER -> socket.handler(request -> {
                 socket.handler(null);
@@ -79,11 +74,6 @@ public final class FaultyController implements AutoCloseable {
     /** Returns the connections open now, as this side sees them. */
     public int open() {
         return open.get();
-    }
-
-    /** Returns the most connections ever open at once. */
-    public int mostOpen() {
-        return mostOpen.get();
     }
 
     /** Returns the connections accepted so far. */
