@@ -96,6 +96,10 @@ final class BoundedGet {
                 answer.tryFail(failure);
                 return;
             }
+            // The call's own failures end it here, not in Vert.x's log: without handlers, each reset of a timed-out
+            // call and each reset from the server logs an ERROR of its own beside the call's one WARN.
+            request.exceptionHandler(answer::tryFail);
+            request.connection().exceptionHandler(answer::tryFail);
             // Whatever ends the call early (the deadline, the body bound) resets the request, so the server's
             // trickle no longer holds a connection.
             answer.future().onFailure(e -> request.reset(0, e));

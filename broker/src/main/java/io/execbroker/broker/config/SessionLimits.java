@@ -72,6 +72,11 @@ public record SessionLimits(
             killGrace, pingInterval);
     }
 
+    public SessionLimits withPingInterval(Duration value) {
+        return new SessionLimits(maxSessions, maxMessageBytes, outputQueueBytes, pendingStdinBytes, idleTimeout,
+            maxDuration, killGrace, value);
+    }
+
     public SessionLimits withOutputQueueBytes(int value) {
         return new SessionLimits(maxSessions, maxMessageBytes, value, pendingStdinBytes, idleTimeout, maxDuration,
             killGrace, pingInterval);

@@ -183,12 +183,17 @@ public final class ExecStream {
         socket.setWriteQueueMaxSize(bytes);
     }
 
-    /** Stops reading output from Docker: the process blocks once its pipe fills. */
+    /**
+     * Stops reading output from Docker, at once: what the stream holds is at most the read under way, and the
+     * process blocks once its pipe and the socket fill.
+     */
     public void pause() {
         socket.pause();
+        coalescing.hold(true);
     }
 
     public void resume() {
+        coalescing.hold(false);
         socket.resume();
     }
 

@@ -40,6 +40,7 @@ final class ReadCoalescing {
     private final Channel channel;
     private long burst;
     private boolean waiting;
+    private boolean held;
     /** The last wait, and whether the burst now being read gathered during it. */
     private long waitMicros = MIN_WAIT_MICROS;
     private boolean afterWait;
@@ -76,6 +77,19 @@ final class ReadCoalescing {
         }
     }
 
+    /**
+     * Stops the channel's reads now ({@code true}), or lets them go on ({@code false}): the stream's pause. Vert.x's
+     * own pause only stops delivery; its queue goes on taking reads, up to 16 of them (a MiB of bulk output, on
+     * top of the output queue the pause is for) before it switches auto-read off itself. A wait that ends while
+     * the reads are held leaves them held.
+     */
+    void hold(boolean hold) {
+        held = hold;
+        if (!waiting) {
+            channel.config().setAutoRead(!hold);
+        }
+    }
+
     /** Returns the wait that the last bulk burst started, in µs. */
     long waitMicros() {
         return waitMicros;
@@ -84,6 +98,8 @@ final class ReadCoalescing {
     private void endWait() {
         waiting = false;
         afterWait = true;
-        channel.config().setAutoRead(true);
+        if (!held) {
+            channel.config().setAutoRead(true);
+        }
     }
 }

@@ -82,7 +82,7 @@ public final class ExecSession {
         this.audit = audit;
         this.accepted = accepted;
         this.decoder = FrameDecoder.forServer(limits.maxMessageBytes());
-        this.drain = new WriteDrain(ws);
+        this.drain = new WriteDrain(socket);
         this.connection = LingeringClose.install(socket);
         this.input = new InputGate(ws, grant.tty(), limits.pendingStdinBytes(), this::send);
         this.output = new OutputGate(ws, drain, limits.outputQueueBytes(), this::confirmStarted, this::touch);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.execbroker.broker.testing.FaultyController;
 import io.execbroker.protocol.grant.ExecGrant;
 import io.execbroker.protocol.grant.WatchGrant;
 import io.vertx.core.Future;
@@ -23,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The controller contract (DESIGN.md §5) against a small real HTTP controller on a free port. */
 class ControllerAuthorizerTest {
@@ -203,6 +206,47 @@ class ControllerAuthorizerTest {
         ControllerAuthorizer authorizer = new ControllerAuthorizer(vertx, new ControllerAuthorizer.Settings(
             "http://127.0.0.1:" + port + "/c", Optional.empty(), null, Duration.ofSeconds(5), 1024, 64));
         assertRefused(authorizer.authorize(REQUEST), 503);
+    }
+
+    private ControllerAuthorizer faulty(FaultyController controller, Duration timeout) {
+        return new ControllerAuthorizer(vertx, new ControllerAuthorizer.Settings(controller.url(), Optional.empty(),
+            null, timeout, 64 * 1024, 1));
+    }
+
+    /**
+     * A reset is 502, not 503: the controller was reached and broke the exchange (a bad gateway, as a reverse proxy
+     * answers an upstream's reset); 503 stays for a controller that cannot be reached and for the in-flight bound.
+     */
+    @ParameterizedTest
+    @EnumSource(value = FaultyController.Fault.class, names = {"RESETS_BEFORE_ANSWER", "RESETS_MID_ANSWER"})
+    void aControllerThatResetsTheConnectionIs502AndFreesItsSlot(FaultyController.Fault fault) throws Exception {
+        try (FaultyController controller = FaultyController.start(fault)) {
+            ControllerAuthorizer authorizer = faulty(controller, Duration.ofSeconds(5));
+            for (int call = 1; call <= 2; call++) { // the one slot is free again after the first
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> grant(authorizer.authorize(REQUEST))).cause()
+                    .isInstanceOfSatisfying(AuthorizationException.class, e -> {
+                        assertThat(e.status()).isEqualTo(502);
+                        assertThat(e.getMessage()).isEqualTo("the controller call failed");
+                    });
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("well before the timeout")
+                    .isLessThan(Duration.ofSeconds(2));
+                assertThat(controller.connections()).isEqualTo(call);
+            }
+        }
+    }
+
+    @Test
+    void aControllerThatAcceptsAndNeverReadsIs504AndItsConnectionIsClosed() throws Exception {
+        try (FaultyController controller = FaultyController.start(FaultyController.Fault.NEVER_READS)) {
+            ControllerAuthorizer authorizer = faulty(controller, Duration.ofMillis(500));
+            for (int call = 1; call <= 2; call++) {
+                assertRefused(authorizer.authorize(REQUEST), 504);
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(controller.open()).as("connections the controller still has open").isZero());
+            }
+            assertThat(controller.connections()).isEqualTo(2);
+        }
     }
 
     @Test

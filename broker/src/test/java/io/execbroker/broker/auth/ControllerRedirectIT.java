@@ -2,7 +2,6 @@ package io.execbroker.broker.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.github.dockerjava.api.command.InspectExecResponse;
 import io.execbroker.broker.config.SessionLimits;
 import io.execbroker.broker.testing.BrokerHarness;
 import io.execbroker.broker.testing.ContainerProcesses;
@@ -12,8 +11,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +57,7 @@ class ControllerRedirectIT {
 
     @Test
     void aRedirectingControllerIs502AndNothingIsFetchedOrRun() throws Exception {
-        Set<String> execsBefore = execIds();
+        Set<String> execsBefore = ContainerProcesses.execIds(broker.docker());
 
         String response = RawHandshake.send(broker.port(), "/exec?command=sleep&command=" + duration,
             "Authorization: Bearer some-token");
@@ -69,18 +66,7 @@ class ControllerRedirectIT {
             .contains("{\"error\":\"the controller answered a redirect (302), which the broker does not follow\"}");
         assertThat(redirectTargetRequests).as("requests to the redirect's Location").hasValue(0);
         assertThat(ContainerProcesses.running(broker.docker(), "sleep " + duration)).isFalse();
-        Set<String> created = new HashSet<>(execIds());
-        created.removeAll(execsBefore);
-        // Other execs may come and go in the container (the ps above is one); none of them runs the grant.
-        for (String id : created) {
-            InspectExecResponse exec = broker.docker().inspectExecCmd(id).exec();
-            assertThat(exec.getProcessConfig().getArguments()).as("exec %s", id).doesNotContain(duration);
-        }
-    }
-
-    private Set<String> execIds() {
-        List<String> ids = broker.docker().inspectContainerCmd(DockerFixture.CONTAINER).exec().getExecIds();
-        return ids == null ? Set.of() : Set.copyOf(ids);
+        assertThat(ContainerProcesses.execsMentioning(broker.docker(), execsBefore, duration)).isEmpty();
     }
 
     private static <T> T await(io.vertx.core.Future<T> future) throws Exception {

@@ -54,6 +54,31 @@ class ReadCoalescingTest {
     }
 
     @Test
+    void heldReadsStayHeldWhenAWaitEndsAndGoOnWhenReleased() {
+        coalescing.hold(true);
+        assertThat(reading()).as("held").isFalse();
+        coalescing.hold(false);
+        assertThat(reading()).as("released").isTrue();
+
+        coalescing.onRead(8 * KIB, false); // a bulk burst: a wait begins
+        coalescing.hold(true);
+        advance(ReadCoalescing.MAX_WAIT_MICROS);
+        assertThat(reading()).as("the wait ended while held").isFalse();
+        coalescing.hold(false);
+        assertThat(reading()).isTrue();
+    }
+
+    @Test
+    void releasedDuringAWaitTheReadsWaitForItsEnd() {
+        coalescing.onRead(8 * KIB, false);
+        coalescing.hold(true);
+        coalescing.hold(false);
+        assertThat(reading()).as("still in the wait").isFalse();
+        advance(ReadCoalescing.MIN_WAIT_MICROS);
+        assertThat(reading()).isTrue();
+    }
+
+    @Test
     void theBurstCountsFromTheLastDrainedRead() {
         coalescing.onRead(3 * KIB, false);
         coalescing.onRead(3 * KIB, false);

@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Frame;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** Reads (and kills) the fixture container's processes through direct Docker execs of {@code ps} (and {@code kill}). */
@@ -40,6 +41,27 @@ public final class ContainerProcesses {
     public static List<Row> mentioning(DockerClient docker, String tag) {
         return ps(docker, DockerFixture.CONTAINER, "pid,ppid,args").lines().skip(1).map(Row::parse)
             .filter(row -> row.args().contains(tag)).toList();
+    }
+
+    /**
+     * Returns the ids of the execs Docker holds for the fixture container: those that run and those that ended
+     * lately. Compared with {@link #execsMentioning}, it shows whether a test's handshakes created an exec.
+     */
+    public static Set<String> execIds(DockerClient docker) {
+        List<String> ids = docker.inspectContainerCmd(DockerFixture.CONTAINER).exec().getExecIds();
+        return ids == null ? Set.of() : Set.copyOf(ids);
+    }
+
+    /**
+     * Returns the argument lists of the execs created since {@code before} (from {@link #execIds}) whose arguments
+     * mention {@code tag}. Other execs may come and go in the container meanwhile (other tests', and this class's
+     * own {@code ps}); only those that name the tag count.
+     */
+    public static List<List<String>> execsMentioning(DockerClient docker, Set<String> before, String tag) {
+        return execIds(docker).stream().filter(id -> !before.contains(id))
+            .map(id -> docker.inspectExecCmd(id).exec().getProcessConfig().getArguments())
+            .filter(args -> args != null && args.stream().anyMatch(arg -> arg.contains(tag)))
+            .map(List::copyOf).toList();
     }
 
     /** Sends KILL to {@code pid} of the fixture container (its pid inside the container), with the shell's kill. */
