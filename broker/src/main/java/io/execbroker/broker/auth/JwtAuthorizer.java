@@ -19,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.function.Function;
@@ -112,7 +113,9 @@ public final class JwtAuthorizer implements Authorizer {
         DecodedJWT jwt;
         try {
             jwt = JWT.decode(token);
-        } catch (JWTDecodeException e) {
+        } catch (JWTDecodeException | DateTimeException e) {
+            // java-jwt turns an exp, nbf or iat beyond Instant's range (like 2^63-1) into a DateTimeException,
+            // thrown before any signature check: anyone could send one.
             return refuse("malformed token");
         }
         if (keysByKid && jwt.getKeyId() == null) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.execbroker.protocol.grant.ExecGrant;
 import io.execbroker.protocol.grant.GrantJson;
+import io.execbroker.protocol.grant.GrantPurposeException;
 import io.execbroker.protocol.grant.InvalidGrantException;
 
 import java.util.Map;
@@ -42,6 +43,9 @@ final class JwtExecClaim {
         }
         try {
             return GrantJson.parse(json(claim, NAME), defaultContainer);
+        } catch (GrantPurposeException e) {
+            // The exec claim holds a watch grant ({"events": ...}): the scope belongs in the events claim.
+            throw new AuthorizationException(401, "invalid exec claim: events (a watch grant, expected: an exec grant)");
         } catch (InvalidGrantException e) {
             throw new AuthorizationException(401, "invalid exec claim: "
                 + (e.field().isEmpty() ? "not a grant" : e.field()));

@@ -19,7 +19,7 @@ import java.util.Optional;
 
 /**
  * The cheap checks every WebSocket route makes before it asks an authorizer, in order (DESIGN.md §1): a WebSocket
- * upgrade (400), the handshake rate per IP (429, with {@code Retry-After}), the Origin (403), the token sources (400
+ * upgrade (400; 426 for a version other than 13, see {@link UpgradeHeaders}), the handshake rate per IP (429, with {@code Retry-After}), the Origin (403), the token sources (400
  * for a malformed token subprotocol). One instance serves {@code /exec} and {@code /events}, so they share one rate
  * per IP. A refusal is an HTTP status with {@code {"error": "..."}} and an audit record. Thread safe.
  */
@@ -54,6 +54,15 @@ public final class HandshakeChecks {
         if (!isWebSocketUpgrade(request)) {
             counted(ctx, 400);
             reject(ctx, 400, "expected a WebSocket upgrade");
+            return Optional.empty();
+        }
+        Optional<AuthorizationException> unfit = UpgradeHeaders.problem(request);
+        if (unfit.isPresent()) {
+            if (unfit.get().status() == 426) {
+                ctx.response().putHeader(UpgradeHeaders.VERSION_HEADER, UpgradeHeaders.VERSION);
+            }
+            counted(ctx, unfit.get().status());
+            reject(ctx, unfit.get().status(), unfit.get().getMessage());
             return Optional.empty();
         }
         String ip = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();

@@ -378,4 +378,19 @@ class JwtAuthorizerTest {
         AuthorizationException refused = refusal(hmac().authorizeWatch(request(bad)));
         assertThat(refused.getMessage()).isEqualTo("invalid events claim: events.labels[0]");
     }
+
+    @Test
+    void aTimeClaimBeyondInstantsRangeIsAMalformedToken() throws Exception {
+        // Found by JwtAuthorizerFuzzTest: java-jwt threw a DateTimeException out of authorize(), before any check.
+        String token = base64Url("{\"alg\":\"HS256\"}") + "." + base64Url("{\"exp\":9223372036854775807}") + ".x";
+        assertRefused(hmac().authorize(request(token)), 401, "malformed token");
+    }
+
+    @Test
+    void aWatchGrantInTheExecClaimIsAnInvalidExecClaim() throws Exception {
+        // Found by JwtAuthorizerFuzzTest: the GrantPurposeException escaped as a failure of another type.
+        String token = token().withClaim("exec", Map.of("events", Map.of("containers", List.of("*")))).sign(HS256);
+        assertRefused(hmac().authorize(request(token)), 401,
+            "invalid exec claim: events (a watch grant, expected: an exec grant)");
+    }
 }

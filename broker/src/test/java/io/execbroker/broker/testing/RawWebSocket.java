@@ -14,8 +14,14 @@ import java.nio.charset.StandardCharsets;
  * requires, with an all-zero key so that the payload bytes stay readable in the test.
  */
 public final class RawWebSocket {
+    /** The opcode of a continuation frame: the next fragment of a message. */
+    public static final int CONTINUATION = 0x0;
+    /** The opcode of a text frame. */
+    public static final int TEXT = 0x1;
     /** The opcode of a binary frame. */
     public static final int BINARY = 0x2;
+    /** The opcode of a ping frame. */
+    public static final int PING = 0x9;
     /** The opcode of a close frame. */
     public static final int CLOSE = 0x8;
     /** The opcode of a ping frame. */
@@ -42,16 +48,25 @@ public final class RawWebSocket {
 
     /** Returns a whole masked final frame with {@code payload}. */
     public static byte[] clientFrame(int opcode, byte... payload) {
+        return clientFrame(opcode, true, payload);
+    }
+
+    /** Returns a whole masked frame with {@code payload}: final, or a fragment that more frames continue. */
+    public static byte[] clientFrame(int opcode, boolean last, byte... payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
-        frame.writeBytes(clientHeader(opcode, payload.length));
+        frame.writeBytes(clientHeader(opcode, last, payload.length));
         frame.writeBytes(payload);
         return frame.toByteArray();
     }
 
     /** Returns the header of a masked final frame of {@code length} payload bytes, mask key included. */
     public static byte[] clientHeader(int opcode, long length) {
+        return clientHeader(opcode, true, length);
+    }
+
+    private static byte[] clientHeader(int opcode, boolean last, long length) {
         ByteArrayOutputStream header = new ByteArrayOutputStream();
-        header.write(0x80 | opcode);
+        header.write((last ? 0x80 : 0) | opcode);
         if (length < 126) {
             header.write(0x80 | (int) length);
         } else if (length <= 0xffff) {

@@ -1,15 +1,20 @@
 package io.execbroker.protocol.grant;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,17 +121,38 @@ public final class GrantJson {
                 + MAX_DOCUMENT_CHARS + ")");
         }
         JsonNode root;
+        JsonParser parser = null;
         try {
-            root = MAPPER.readTree(json);
+            parser = MAPPER.createParser(json);
+            root = MAPPER.readTree(parser); // null for no content; trailing data fails (FAIL_ON_TRAILING_TOKENS)
+        } catch (StreamConstraintsException e) {
+            // Valid JSON with a string, number or nesting over a limit: name where, as for any other bad field.
+            throw new InvalidGrantException(field(parser.getParsingContext()), "over a limit ("
+                + e.getOriginalMessage() + ")");
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                 : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw new InvalidGrantException("", "not valid JSON: " + e.getOriginalMessage() + where);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a String holds no I/O
         }
-        if (!root.isObject()) {
-            throw new InvalidGrantException("", "a JSON " + kind(root) + " (expected: an object)");
+        if (root == null || !root.isObject()) {
+            throw new InvalidGrantException("", "a JSON " + (root == null ? "null" : kind(root)) + " (expected: an object)");
         }
         return root;
+    }
+
+    /** Returns the path of the value the parser is at, like {@code command[3]} or {@code limits.idleTimeoutSeconds}. */
+    private static String field(JsonStreamContext context) {
+        StringBuilder path = new StringBuilder();
+        for (JsonStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {
+            if (at.inArray()) {
+                path.insert(0, "[" + Math.max(at.getCurrentIndex(), 0) + "]");
+            } else if (at.getCurrentName() != null) {
+                path.insert(0, (at.getParent() == null || at.getParent().inRoot() ? "" : ".") + at.getCurrentName());
+            }
+        }
+        return path.toString();
     }
 
     private static ExecGrant fromTree(JsonNode root, String defaultContainer) {
