@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -34,6 +36,7 @@ final class BrokerProcess implements AutoCloseable {
     private static final Pattern SESSIONS_OPEN = Pattern.compile("(?m)^exec_broker_sessions_open ([0-9.]+)$");
     /** {@code jcmd GC.heap_info}: a heap or generation line, like {@code garbage-first heap total 65536K, used 9876K}. */
     private static final Pattern HEAP_USED = Pattern.compile("(?m)^ ?\\S.*total \\d+K, used (\\d+)K");
+    private static final Pattern ENV_VARIABLE = Pattern.compile("([A-Z_][A-Z0-9_]*)=(.*)");
     private static final int LOG_LINES_KEPT = 200;
 
     private final Process process;
@@ -51,7 +54,10 @@ final class BrokerProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code java <jvmFlags> -jar exec-broker.jar serve} and waits until it listens. */
+    /**
+     * Starts {@code java <jvmFlags> -jar exec-broker.jar serve} and waits until it listens. A "flag" like
+     * {@code MALLOC_ARENA_MAX=2} (NAME=value, the name in capitals) goes into the process's environment instead.
+     */
     static BrokerProcess start(List<String> jvmFlags, String controllerUrl, int sessions) throws Exception {
         BenchException.check(Files.isRegularFile(JAR), JAR + " is missing (build it: ./mvnw -pl protocol,broker"
             + " package -DskipTests)");
@@ -67,10 +73,20 @@ final class BrokerProcess implements AutoCloseable {
             "  log: /dev/null", ""));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmFlags);
+        Map<String, String> env = new HashMap<>();
+        for (String flag : jvmFlags) {
+            Matcher variable = ENV_VARIABLE.matcher(flag);
+            if (variable.matches()) {
+                env.put(variable.group(1), variable.group(2));
+            } else {
+                command.add(flag);
+            }
+        }
         command.addAll(List.of("-jar", JAR.toString(), "serve", "--config", config.toString(),
             "--listen", "127.0.0.1:0", "--ops-listen", "127.0.0.1:0", "--controller-url", controllerUrl));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
         Deque<String> log = new ArrayDeque<>();
         CompletableFuture<Integer> listening = new CompletableFuture<>();
         CompletableFuture<Integer> ops = new CompletableFuture<>();
@@ -176,6 +192,16 @@ final class BrokerProcess implements AutoCloseable {
             found = true;
         }
         return found ? used : -1;
+    }
+
+    /**
+     * The committed memory of each part of the JVM ({@code jcmd VM.native_memory summary}, one line a part), when
+     * the broker runs with {@code -XX:NativeMemoryTracking=summary}; Netty's direct memory counts under Other.
+     */
+    String nativeMemory() throws Exception {
+        return jcmd("VM.native_memory summary").lines().filter(l -> l.startsWith("-") || l.startsWith("Total"))
+            .map(l -> l.replaceAll("^-\\s*", "").replaceAll("\\(reserved=\\d+KB, ", "(").replaceAll("\\s+", " "))
+            .collect(java.util.stream.Collectors.joining("; "));
     }
 
     private String jcmd(String command) throws Exception {

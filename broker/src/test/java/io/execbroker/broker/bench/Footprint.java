@@ -15,7 +15,7 @@ final class Footprint {
 
     static String run(LoadOptions options, Progress progress) throws Exception {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"JVM flags", "RSS idle", "RSS with N", "per session KiB", "heap after GC", "threads",
+        rows.add(new String[] {"JVM flags", "RSS idle", "RSS with N", "per session KiB", "heap idle -> N", "threads",
             "RTT p50/p99 us", "bulk MiB/s", "broker CPU s/GiB", "load avg"});
         int n = options.sessions();
         for (List<String> flags : options.candidates()) {
@@ -25,10 +25,16 @@ final class Footprint {
                 warm.roundsInTurn(10);
                 warm.closeAll();
                 rig.client.stdout(64L << 20, false);
-                BrokerFigures idle = BrokerFigures.now(rig.broker, false);
+                BrokerFigures idle = BrokerFigures.now(rig.broker, true); // after a GC, as the figures with N
+                boolean nmt = flags.stream().anyMatch(f -> f.startsWith("-XX:NativeMemoryTracking="));
+                String idleNative = nmt ? rig.broker.nativeMemory() : "";
                 EchoFleet fleet = EchoFleet.open(rig.client, rig.cat(), n, progress);
                 long[] rtt = fleet.roundsInTurn(options.rounds());
                 BrokerFigures loaded = BrokerFigures.now(rig.broker, true);
+                if (nmt) {
+                    progress.say("native memory idle: " + idleNative);
+                    progress.say("native memory with " + n + " sessions: " + rig.broker.nativeMemory());
+                }
                 BenchException.check(fleet.open() == n && fleet.unanswered() == 0, fleet.open() + " of " + n
                     + " sessions open, " + fleet.unanswered() + " did not answer");
                 BenchException.check(fleet.closeAll() == 0, "sessions did not exit 0 after their stdin ended");
@@ -43,7 +49,7 @@ final class Footprint {
                 double cpuPerGib = (rig.broker.cpuSeconds() - cpu0) / gib;
                 rows.add(new String[] {flags.isEmpty() ? "(none)" : String.join(" ", flags),
                     BrokerFigures.mib(idle.rss()), BrokerFigures.mib(loaded.rss()),
-                    LoadRun.f1((loaded.rss() - idle.rss()) / 1024.0 / n), BrokerFigures.mib(loaded.heapAfterGc()),
+                    LoadRun.f1((loaded.rss() - idle.rss()) / 1024.0 / n), BrokerFigures.mib(idle.heapAfterGc()) + " -> " + BrokerFigures.mib(loaded.heapAfterGc()),
                     idle.threads() + " -> " + loaded.threads(),
                     LoadRun.f1(Stats.percentile(rtt, 50) / 1e3) + " / " + LoadRun.f1(Stats.percentile(rtt, 99) / 1e3),
                     LoadRun.f1(gib * 1024 / seconds), String.format("%.2f", cpuPerGib), loaded.load()});

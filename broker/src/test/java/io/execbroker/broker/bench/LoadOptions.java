@@ -24,20 +24,23 @@ record LoadOptions(Mode mode, int sessions, int rounds, int bulkStreams, int bul
     /** Which part of the load bench runs. */
     enum Mode { LOAD, SOAK, FOOTPRINT }
 
-    /** The flags the deploy files start the broker with (deploy/docker, deploy/systemd, deploy/k8s, demo.sh). */
+    /**
+     * The flags the deploy files start the broker with (deploy/docker, deploy/systemd, demo.sh; deploy/k8s runs the
+     * image's): the serial collector (no GC threads, and with the free ratios it gives heap back after a full GC),
+     * a small initial heap, 256 KiB thread stacks, bounded code cache, metaspace and direct memory, one Netty direct
+     * arena, and two glibc malloc arenas (an environment variable, not a flag) instead of one per thread.
+     */
     static final List<String> DEPLOYED_JVM = List.of("-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
-        "-Xss256k", "-Xmx96m", "-XX:MaxDirectMemorySize=64m", "-XX:ReservedCodeCacheSize=32m",
-        "-XX:MaxMetaspaceSize=64m", "-XX:CICompilerCount=2", "-Dio.netty.allocator.numDirectArenas=2",
-        "-Dio.netty.allocator.numHeapArenas=2");
+        "-Xms16m", "-Xmx96m", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xss256k",
+        "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=64m", "-XX:MaxDirectMemorySize=64m",
+        "-Dio.netty.allocator.numDirectArenas=1", "MALLOC_ARENA_MAX=2");
 
-    /** The sets --footprint compares unless told others: before, parts of, and the chosen deployed set. */
+    /** The sets --footprint compares unless told others: before, a first cut, the deployed set, with C1 only. */
     static final List<List<String>> DEFAULT_CANDIDATES = List.of(
         List.of("-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAMPercentage=75"),
         List.of("-XX:+UseSerialGC", "-Xss256k", "-Xmx64m"),
-        List.of("-XX:+UseSerialGC", "-Xss256k", "-Xmx64m", "-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=64m"),
         DEPLOYED_JVM,
-        concat(DEPLOYED_JVM, List.of("-Dio.netty.allocator.maxOrder=7")));
+        concat(DEPLOYED_JVM, List.of("-XX:TieredStopAtLevel=1")));
 
     static final String USAGE = """
         Usage: deploy/dev/bench.sh --load | --soak [MINUTES] | --footprint  [options]
@@ -56,7 +59,8 @@ record LoadOptions(Mode mode, int sessions, int rounds, int bulkStreams, int bul
           --bulk-mib N        stdout per bulk session, MiB          (256)
           --flood N           handshake flood threads               (4)
           --soak-workers N    soak sessions at once                 (8)
-          --broker-jvm FLAGS  the broker's JVM flags, space-separated (default: the deployed set)
+          --broker-jvm FLAGS  the broker's JVM flags, space-separated (default: the deployed set); NAME=value
+                              sets an environment variable of the broker (like MALLOC_ARENA_MAX=2)
           --candidate FLAGS   a JVM flag set for --footprint ("" for none)
           --help""";
 
