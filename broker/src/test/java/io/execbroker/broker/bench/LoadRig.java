@@ -68,6 +68,9 @@ final class LoadRig implements AutoCloseable {
     public void close() throws Exception {
         try {
             client.start(List.of("rm", "-f", marker), false, chunk -> { }).awaitExit();
+        } catch (Exception e) {
+            // an empty file left in the container's /tmp is no reason to fail a run that measured everything
+            System.err.println("bench: could not remove " + marker + " in servertest: " + e.getMessage());
         } finally {
             closeAll(client, broker, controller);
             docker.close();
