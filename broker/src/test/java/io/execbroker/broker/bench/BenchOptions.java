@@ -136,7 +136,8 @@ record BenchOptions(String mode, int stdoutMib, int echoMib, int reps, int setup
         return parts.events() ? java.util.Collections.max(eventsReceivers) : 0;
     }
 
-    private static int positive(String option, String value) {
+    /** Returns {@code value} as a number > 0, or throws naming {@code option}. */
+    static int positive(String option, String value) {
         try {
             int n = Integer.parseInt(value);
             if (n > 0) {

@@ -118,7 +118,8 @@ public final class ExecBenchmark {
         }
     }
 
-    private static String loadAverage() {
+    /** The three load averages of /proc/loadavg, like {@code 1.52 1.10 0.93}, or "unknown". */
+    static String loadAverage() {
         try {
             String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return parts[0] + " " + parts[1] + " " + parts[2];

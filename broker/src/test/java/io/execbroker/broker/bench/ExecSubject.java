@@ -56,28 +56,50 @@ abstract class ExecSubject implements Subject {
 
     @Override
     public Echo openEcho() throws Exception {
+        return openEcho(List.of("cat"));
+    }
+
+    /** Opens {@code argv}, a {@code cat} of stdin (tty off), for byte round trips; its exec stays reachable. */
+    EchoSession openEcho(List<String> argv) throws Exception {
         BlockingQueue<Buffer> back = new LinkedBlockingQueue<>();
         // a chunk is valid during the call only (the direct client's are released after it): keep a copy
-        BenchExec exec = start(List.of("cat"), false, chunk -> back.add(chunk.copy()));
+        BenchExec exec = start(argv, false, chunk -> back.add(chunk.copy()));
         exec.awaitStarted();
-        return new Echo() {
-            @Override
-            public long roundTrip(byte b) throws Exception {
-                long start = System.nanoTime();
-                exec.write(b);
-                Buffer got = back.poll(30, TimeUnit.SECONDS);
-                long elapsed = System.nanoTime() - start;
-                BenchException.check(got != null && got.length() == 1 && got.getByte(0) == b,
-                    name() + " round trip: sent " + (b & 0xff) + ", got " + got);
-                return elapsed;
-            }
+        return new EchoSession(name(), exec, back);
+    }
 
-            @Override
-            public void close() throws Exception {
-                exec.endStdin();
-                BenchException.check(exec.awaitExit() == 0, name() + " round trip: cat failed");
-                BenchException.check(back.isEmpty(), name() + " round trip: extra output");
-            }
-        };
+    /** One open {@code cat} of {@link #openEcho(List)}, and its exec (to drop or stall it). */
+    static final class EchoSession implements Echo {
+        private final String name;
+        private final BenchExec exec;
+        private final BlockingQueue<Buffer> back;
+
+        private EchoSession(String name, BenchExec exec, BlockingQueue<Buffer> back) {
+            this.name = name;
+            this.exec = exec;
+            this.back = back;
+        }
+
+        BenchExec exec() {
+            return exec;
+        }
+
+        @Override
+        public long roundTrip(byte b) throws Exception {
+            long start = System.nanoTime();
+            exec.write(b);
+            Buffer got = back.poll(30, TimeUnit.SECONDS);
+            long elapsed = System.nanoTime() - start;
+            BenchException.check(got != null && got.length() == 1 && got.getByte(0) == b,
+                name + " round trip: sent " + (b & 0xff) + ", got " + got);
+            return elapsed;
+        }
+
+        @Override
+        public void close() throws Exception {
+            exec.endStdin();
+            BenchException.check(exec.awaitExit() == 0, name + " round trip: cat failed");
+            BenchException.check(back.isEmpty(), name + " round trip: extra output");
+        }
     }
 }

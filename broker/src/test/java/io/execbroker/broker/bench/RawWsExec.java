@@ -1,6 +1,8 @@
 package io.execbroker.broker.bench;
 
 import io.execbroker.protocol.frame.FrameType;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.vertx.core.Context;
 import io.execbroker.broker.testing.TestController;
 import io.vertx.core.Vertx;
@@ -8,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.internal.http.WebSocketInternal;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -30,14 +33,17 @@ final class RawWsExec extends BenchExec {
         super(context, stdout);
     }
 
-    static RawWsExec start(Vertx vertx, WebSocketClient client, int port, List<String> argv, boolean tty,
-                           Consumer<Buffer> stdout) {
+    static RawWsExec start(Vertx vertx, WebSocketClient client, int port, String token, List<String> argv,
+                           boolean tty, Consumer<Buffer> stdout) {
         RawWsExec exec = new RawWsExec(vertx.getOrCreateContext(), stdout);
         StringBuilder uri = new StringBuilder("/exec?token=").append(TestController.GOOD_TOKEN).append("&tty=").append(tty);
         argv.forEach(arg -> uri.append("&command=").append(URLEncoder.encode(arg, StandardCharsets.UTF_8)));
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
             .setURI(uri.toString()).addSubProtocol("exec-broker.v1")
             .setAllowOriginHeader(false); // not a browser: the broker refuses origins it was not told about
+        if (token != null) {
+            options.addHeader("Authorization", "Bearer " + token);
+        }
         exec.context.runOnContext(v -> client.connect(options).onComplete(ar -> {
             if (ar.succeeded()) {
                 exec.onOpen(ar.result());
@@ -111,6 +117,31 @@ final class RawWsExec extends BenchExec {
     protected void finish() throws Exception {
         abort();
         closed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /**
+     * Drops the connection as a client that vanished would: the TCP socket closed with a reset (SO_LINGER 0), no
+     * WebSocket close frame. The broker must find out from the socket alone and end the session.
+     */
+    void drop() {
+        context.runOnContext(v -> {
+            if (ws != null) {
+                Channel channel = ((WebSocketInternal) ws).channelHandlerContext().channel();
+                channel.config().setOption(ChannelOption.SO_LINGER, 0);
+                channel.close();
+            }
+        });
+    }
+
+    /**
+     * Stops reading the session for {@code millis}, as a client that stalls would: its output backs up through the
+     * socket into the broker, which must stop reading Docker rather than queue without bound, then carry on.
+     */
+    void stall(long millis) {
+        context.runOnContext(v -> {
+            ws.pause();
+            context.owner().setTimer(millis, id -> ws.resume());
+        });
     }
 
     /** Closes the session (the broker kills the process if it still runs). */

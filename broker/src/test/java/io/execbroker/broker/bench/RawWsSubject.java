@@ -21,19 +21,30 @@ final class RawWsSubject extends ExecSubject {
     private final Vertx vertx;
     private final WebSocketClient client;
     private final int port;
+    private final String token;
 
-    private RawWsSubject(Vertx vertx, WebSocketClient client, int port) {
+    private RawWsSubject(Vertx vertx, WebSocketClient client, int port, String token) {
         this.vertx = vertx;
         this.client = client;
         this.port = port;
+        this.token = token;
     }
 
     static RawWsSubject start(BrokerSubject broker) {
+        return connect(broker.broker().port(), null, 1000);
+    }
+
+    /**
+     * A client of the broker on 127.0.0.1:{@code port}, such as a broker process of its own ({@link BrokerProcess}),
+     * that sends {@code token} (null: none) as {@code Authorization: Bearer} and keeps up to {@code maxConnections}
+     * sessions open at once.
+     */
+    static RawWsSubject connect(int port, String token, int maxConnections) {
         Vertx vertx = NamedVertx.create(THREAD_PREFIX);
         WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
-            .setMaxFrameSize(MAX_MESSAGE).setMaxMessageSize(MAX_MESSAGE).setMaxConnections(1000)
+            .setMaxFrameSize(MAX_MESSAGE).setMaxMessageSize(MAX_MESSAGE).setMaxConnections(maxConnections)
             .setTcpNoDelay(true));
-        return new RawWsSubject(vertx, client, broker.broker().port());
+        return new RawWsSubject(vertx, client, port, token);
     }
 
     @Override
@@ -43,7 +54,7 @@ final class RawWsSubject extends ExecSubject {
 
     @Override
     protected BenchExec start(List<String> argv, boolean tty, java.util.function.Consumer<Buffer> stdout) {
-        return RawWsExec.start(vertx, client, port, argv, tty, stdout);
+        return RawWsExec.start(vertx, client, port, token, argv, tty, stdout);
     }
 
     @Override
