@@ -24,8 +24,6 @@ public final class RawWebSocket {
     public static final int PING = 0x9;
     /** The opcode of a close frame. */
     public static final int CLOSE = 0x8;
-    /** The opcode of a ping frame. */
-    public static final int PING = 0x9;
     /** The opcode of a pong frame. */
     public static final int PONG = 0xA;
 
