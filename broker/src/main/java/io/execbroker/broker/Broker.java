@@ -209,7 +209,10 @@ public final class Broker {
             // deflate would cost more CPU per GiB than the whole broker otherwise spends.
             .setPerMessageWebSocketCompressionSupported(false)
             .setPerFrameWebSocketCompressionSupported(false)
-            .setTcpNoDelay(true);
+            .setTcpNoDelay(true)
+            // Until the upgrade: a connection that stalls in its request is closed (the sessions take it off).
+            .setIdleTimeout((int) settings.handshake().idleBeforeUpgrade().toSeconds())
+            .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
         if (tls != null) {
             tls.applyTo(options);
         }

@@ -68,7 +68,7 @@ public record BrokerConfig(BrokerSettings settings, Optional<Controller> control
             v.seconds("limits.pingIntervalSeconds", 0));
         HandshakeSettings handshake = new HandshakeSettings(new HashSet<>(v.strings("origins")), v.bool("queryToken"),
             v.decimal("limits.handshakesPerSecond"), v.integer("limits.handshakeBurst", 1),
-            v.integer("limits.maxSessionsPerSubject", 1));
+            v.integer("limits.maxSessionsPerSubject", 1), v.seconds("limits.handshakeIdleSeconds", 0));
         String eventsPath = v.string("eventsPath").orElseThrow();
         if (!eventsPath.startsWith("/") || eventsPath.equals(path)) {
             throw new ConfigException("eventsPath: " + eventsPath + " (expected: starts with /, and not the path " + path + ")");

@@ -75,6 +75,8 @@ public record ConfigKey(String path, Type type, String defaultValue, String doc)
         new ConfigKey("limits.maxSessionsPerSubject", Type.INT, "10", "Sessions one subject may hold; past it 429."),
         new ConfigKey("limits.handshakesPerSecond", Type.DECIMAL, "10", "Per client IP; past the burst 429."),
         new ConfigKey("limits.handshakeBurst", Type.INT, "20", "Handshakes one IP may make at once."),
+        new ConfigKey("limits.handshakeIdleSeconds", Type.SECONDS, "60",
+            "A connection with no byte in or out this long before its upgrade is closed (a stalled request); 0: off."),
         new ConfigKey("limits.maxMessageBytes", Type.INT, "1048576", "Largest client message; past it close 1009."),
         new ConfigKey("limits.outputQueueBytes", Type.INT, "1048576",
             "Output queued to one client before the broker stops reading Docker."),

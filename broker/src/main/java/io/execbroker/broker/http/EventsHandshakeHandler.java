@@ -99,6 +99,7 @@ public final class EventsHandshakeHandler implements Handler<RoutingContext> {
 
     private void upgrade(HttpServerRequest request, String ip, Optional<String> origin, WatchGrant grant,
                          WatchQuery query) {
+        io.netty.channel.Channel channel = UpgradedConnection.channel(request);
         request.toWebSocket().onComplete(upgraded -> {
             if (upgraded.failed()) {
                 watches.hub().release();
@@ -106,6 +107,7 @@ public final class EventsHandshakeHandler implements Handler<RoutingContext> {
                 LOG.debug("upgrade failed: {}", upgraded.cause().toString());
                 return;
             }
+            UpgradedConnection.endHandshakeBound(channel);
             AuditRecord accepted = AuditRecord.watchAccepted(Instant.now(), UUID.randomUUID().toString(), ip, origin,
                 grant);
             audit.record(accepted);

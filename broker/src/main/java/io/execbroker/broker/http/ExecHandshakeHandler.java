@@ -21,7 +21,6 @@ import io.netty.channel.Channel;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.impl.HttpServerConnection;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Instant;
@@ -150,7 +149,7 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
         }
         // The socket under the WebSocket, for the session's closes: vertx-web wraps the WebSocket it hands out,
         // and the wrapper does not show it. Vert.x 5 serves WebSockets over HTTP/1.1 connections only.
-        Channel channel = ((HttpServerConnection) request.connection()).channelHandlerContext().channel();
+        Channel channel = UpgradedConnection.channel(request);
         request.toWebSocket().onComplete(upgraded -> {
             if (upgraded.failed()) {
                 registry.release();
@@ -161,6 +160,7 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
                 return;
             }
             timing.done(SetupTiming.Step.UPGRADE);
+            UpgradedConnection.endHandshakeBound(channel);
             AuditRecord accepted = AuditRecord.accepted(Instant.now(), UUID.randomUUID().toString(), ip, origin, grant);
             new ExecSession(vertx, upgraded.result(), channel, resolved, launcher, limits, registry, audit, accepted,
                 timing).start();

@@ -58,6 +58,39 @@ class HandshakeIT {
         assertThat(ContainerProcesses.running(broker.docker(), "sleep " + duration)).isFalse();
     }
 
+    /**
+     * A client that stalls in its request headers (slowloris) is closed once nothing has moved for
+     * {@code limits.handshakeIdleSeconds}, without reaching the authorizer; a session, once upgraded, is no longer
+     * held to that bound: its own (pings, the idle timeout) apply.
+     */
+    @Test
+    void aRequestStalledInItsHeadersIsClosedAtTheBoundAndAnUpgradedSessionIsNotHeldToIt() throws Exception {
+        java.time.Duration bound = java.time.Duration.ofSeconds(2);
+        start(BrokerHarness.LENIENT_HANDSHAKES.withIdleBeforeUpgrade(bound));
+        ExecClient quiet = broker.connect(ExecClient.Options.defaults().token(TOKEN).command(List.of("cat")));
+        quiet.started().get(30, TimeUnit.SECONDS);
+        long began = System.nanoTime();
+        try (java.net.Socket stalled = new java.net.Socket("127.0.0.1", broker.port())) {
+            stalled.getOutputStream().write(("GET /exec?command=true HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+                + "Bearer " + TOKEN + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            stalled.setSoTimeout(20_000);
+            int read;
+            try {
+                read = stalled.getInputStream().read();
+            } catch (java.net.SocketException reset) {
+                read = -1;
+            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+            assertThat(read).as("the stalled connection is closed, not answered").isEqualTo(-1);
+            assertThat(millis).isBetween(bound.toMillis() - 100, bound.toMillis() + 3_000);
+        }
+        // The session saw no byte for longer than the handshake's bound, and goes on.
+        quiet.stdin().write("still here\n".getBytes(StandardCharsets.UTF_8));
+        quiet.stdin().close();
+        assertThat(new String(quiet.stdout().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("still here\n");
+        assertThat(quiet.exitCode().get(30, TimeUnit.SECONDS)).isZero();
+    }
+
     @Test
     void allowedOriginGetsItsSession() throws Exception {
         start(BrokerHarness.LENIENT_HANDSHAKES.withAllowedOrigins(Set.of("https://app.example")));
