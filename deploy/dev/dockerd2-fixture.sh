@@ -87,6 +87,11 @@ start() {
   command -v dockerd >/dev/null || die "no dockerd: run deploy/dev/docker-fixture.sh first"
   local pid began=$SECONDS
   pid=$(engine_pid || true)
+  # A run that died during a stall test (SIGSTOP) leaves the engine stopped: it would never answer.
+  if [[ -n $pid ]] && [[ $(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null) == T ]]; then
+    log "dockerd $pid was stopped (SIGSTOP); continuing it"
+    kill -CONT "$pid"
+  fi
   if [[ -z $pid ]]; then
     clean_stale
     mkdir -p "$STATE/data" "$EXEC_ROOT"
