@@ -26,23 +26,7 @@ public final class ExecBenchmark {
     }
 
     public static void main(String[] args) {
-        // Before any logger exists: the test resources log io.execbroker at debug, far too much for a benchmark.
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        System.setProperty("org.slf4j.simpleLogger.log.io.execbroker", "warn");
-        BenchOptions options;
-        try {
-            options = BenchOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            System.err.println(BenchOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        if (options == null) {
-            System.out.println(BenchOptions.USAGE);
-            System.exit(0);
-            return;
-        }
+        BenchOptions options = BenchLaunch.options(args, BenchOptions::parse, BenchOptions.USAGE);
         Progress progress = new Progress();
         int status = 0;
         try {

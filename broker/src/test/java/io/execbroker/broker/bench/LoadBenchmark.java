@@ -14,22 +14,7 @@ public final class LoadBenchmark {
     }
 
     public static void main(String[] args) {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-        System.setProperty("org.slf4j.simpleLogger.log.io.execbroker", "warn");
-        LoadOptions options;
-        try {
-            options = LoadOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            System.err.println(LoadOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        if (options == null) {
-            System.out.println(LoadOptions.USAGE);
-            System.exit(0);
-            return;
-        }
+        LoadOptions options = BenchLaunch.options(args, LoadOptions::parse, LoadOptions.USAGE);
         Progress progress = new Progress();
         int status = 0;
         try {
