@@ -208,4 +208,40 @@ class PeerFaultsIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> ExecStream.outputBytesHeld() == 0);
         }
     }
+
+    /**
+     * Clients that hang up 0-9 ms after they read the 101, half with a FIN and half with a reset, so that each lands
+     * while its exec is being created, started or has just begun (the delay is the fault's timing, not a wait): every one is torn down with nothing left running, and the broker's
+     * Docker calls still work after them all (a session then runs to its exit code).
+     */
+    @Test
+    void clientsThatHangUpRightAfterTheUpgradeLeaveNothingRunningAndDockerCallsWorking() throws Exception {
+        startBroker(Duration.ofSeconds(5));
+        int clients = 40;
+        for (int i = 0; i < clients; i++) {
+            try (Socket socket = new Socket("127.0.0.1", broker.port())) {
+                socket.setSoTimeout(20_000);
+                if (i % 2 == 1) {
+                    socket.setSoLinger(true, 0); // close sends a reset
+                }
+                socket.getOutputStream().write(RawHandshake.request("/exec?command=sleep&command=" + duration));
+                assertThat(RawWebSocket.readHead(socket.getInputStream())).startsWith("HTTP/1.1 101 ");
+                // 0 to 9 ms after the 101: spread over the exec's creation, its start and its first moments.
+                Thread.sleep(i % 10);
+            }
+        }
+        await().atMost(TEARDOWN.plusSeconds(20)).until(() -> audit.stream()
+            .filter(r -> r.outcome().equals("ended")).count() == clients);
+        long killed = audit.stream().filter(r -> r.outcome().equals("ended") && r.teardown().isPresent()).count();
+        System.out.printf("hang-ups after the 101: %d of %d had a process to kill, the rest ended before the start%n",
+            killed, clients);
+        assertThat(audit.stream().filter(r -> r.outcome().equals("ended")))
+            .allSatisfy(end -> assertThat(end.toJson()).doesNotContain("\"teardown\":\"unconfirmed\""));
+        assertGone("sleep " + duration);
+        for (int i = 0; i < 5; i++) {
+            ExecClient client = broker.exec("sh", "-c", "exit 7");
+            assertThat(client.exitCode().orTimeout(30, TimeUnit.SECONDS).join()).as("session %d after them", i)
+                .isEqualTo(7);
+        }
+    }
 }
