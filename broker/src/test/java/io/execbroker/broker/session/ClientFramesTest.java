@@ -12,28 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ClientFramesTest {
-    private final List<String> events = new ArrayList<>();
-    private final ClientFrames frames = new ClientFrames(8, new ClientFrames.Sink() {
-        @Override
-        public void stdin(Buffer data) {
-            events.add("stdin " + hex(data));
-        }
-
-        @Override
-        public void message(Buffer message) {
-            events.add("message " + hex(message));
-        }
-
-        @Override
-        public void text() {
-            events.add("text");
-        }
-
-        @Override
-        public void tooBig(int maxMessageBytes) {
-            events.add("too big " + maxMessageBytes);
-        }
-    });
+    private final RecordingSink sink = new RecordingSink();
+    private final List<String> events = sink.events();
+    private final ClientFrames frames = new ClientFrames(8, sink);
 
     @AfterEach
     void nothingElseHappened() {
@@ -125,13 +106,5 @@ class ClientFramesTest {
             buffer.appendByte((byte) b);
         }
         return buffer;
-    }
-
-    private static String hex(Buffer data) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < data.length(); i++) {
-            out.append(String.format("%02x", data.getByte(i)));
-        }
-        return out.toString();
     }
 }
