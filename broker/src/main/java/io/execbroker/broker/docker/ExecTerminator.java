@@ -18,7 +18,8 @@ import java.util.OptionalLong;
  * container runtime, and killed once it runs.
  *
  * <p>The exec's processes are tracked in an {@link ExecTree} from a scan of the container's processes (every
- * {@code /proc} entry whose cgroup names the container) when TERM is sent, again every {@link #TRACK} of the
+ * {@code /proc} entry whose cgroup names the container, shared by teardowns at once: {@link ContainerScans}) when
+ * TERM is sent, again every {@link #TRACK} of the
  * grace period, and at every round of KILL. Each is known by pid and start time, so a pid used again is never
  * signalled. Found are:
  * <ul>
@@ -69,6 +70,7 @@ public final class ExecTerminator {
     private final DockerControl control;
     private final WorkerExecutor workers;
     private final ProcessTable table;
+    private final ContainerScans scans;
     private final Duration grace;
     private final Duration patience;
     private final Duration startPatience;
@@ -101,6 +103,7 @@ public final class ExecTerminator {
         this.control = control;
         this.workers = workers;
         this.table = table;
+        this.scans = new ContainerScans(vertx, workers, table::container);
         this.grace = grace;
         this.patience = patience;
         this.startPatience = startPatience;
@@ -145,9 +148,9 @@ public final class ExecTerminator {
         if (rootPid <= 0 || container == null) {
             return Future.succeededFuture(0);
         }
-        return workers.executeBlocking(() -> table.container(container).stream()
+        return scans.container(container).map(all -> all.stream()
                 .filter(p -> p.pid() != rootPid && !p.dead() && (p.session() == rootPid || p.pgrp() == rootPid))
-                .toList(), false)
+                .toList())
             .compose(found -> {
                 if (found.isEmpty()) {
                     return Future.succeededFuture(0);
@@ -211,13 +214,14 @@ public final class ExecTerminator {
 
     /** Scans the container for the tree's processes and sends {@code signal} to the live ones; returns them. */
     private Future<List<ProcStat>> scan(ExecTree tree, String container, Signal signal) {
-        return workers.executeBlocking(() -> {
-            List<ProcStat> live = tree.members(table.container(container)).stream().filter(p -> !p.dead()).toList();
+        // The tree's walk is linear in the container's processes: a worker's job too, not the event loop's.
+        return scans.container(container).compose(all -> workers.executeBlocking(() -> {
+            List<ProcStat> live = tree.members(all).stream().filter(p -> !p.dead()).toList();
             if (signal != Signal.NONE) {
                 live.forEach(p -> send(p, signal));
             }
             return live;
-        }, false);
+        }, false));
     }
 
     /**
