@@ -19,6 +19,7 @@ import io.execbroker.broker.session.SetupTiming;
 import io.execbroker.protocol.grant.ExecGrant;
 import io.netty.channel.Channel;
 import io.vertx.core.Handler;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -150,6 +151,10 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
         // The socket under the WebSocket, for the session's closes: vertx-web wraps the WebSocket it hands out,
         // and the wrapper does not show it. Vert.x 5 serves WebSockets over HTTP/1.1 connections only.
         Channel channel = UpgradedConnection.channel(request);
+        // Granted and inside the policy: create the exec (nothing runs until the session starts it) while the 101
+        // goes out. An upgrade that fails leaves it created and never started, as a client gone during the creation
+        // does: nothing runs, and Docker keeps the record until the container stops.
+        Future<String> created = launcher.create(resolved);
         request.toWebSocket().onComplete(upgraded -> {
             if (upgraded.failed()) {
                 registry.release();
@@ -163,7 +168,7 @@ public final class ExecHandshakeHandler implements Handler<RoutingContext> {
             UpgradedConnection.endHandshakeBound(channel);
             AuditRecord accepted = AuditRecord.accepted(Instant.now(), UUID.randomUUID().toString(), ip, origin, grant);
             new ExecSession(vertx, upgraded.result(), channel, resolved, launcher, limits, registry, audit, accepted,
-                timing).start();
+                timing).start(created);
         });
     }
 

@@ -90,8 +90,12 @@ public final class ExecSession {
         this.end = new SessionEnd(audit, accepted, grant.container(), input::bytesIn, output::bytesOut);
     }
 
-    /** Starts the session: takes the client's messages and launches the exec. Returns immediately. */
-    public void start() {
+    /**
+     * Starts the session: takes the client's messages and starts the exec {@code created} makes, once made.
+     * Returns immediately. The handshake creates the exec while the 101 goes out (creating runs nothing), so the two
+     * overlap; a session closed before the creation completes leaves the exec unstarted.
+     */
+    public void start(Future<String> created) {
         audit.record(accepted);
         if (!registry.add(this)) {
             // The broker began to stop while this handshake was being authorized: nothing is launched.
@@ -127,18 +131,18 @@ public final class ExecSession {
         ws.closeHandler(v -> teardown(CloseCodes.NORMAL, "client closed"));
         ws.exceptionHandler(this::onWebSocketFailure);
         timers.start();
-        launcher.create(grant).onComplete(created -> {
+        created.onComplete(exec -> {
             if (state == State.CLOSED) {
                 return; // the exec was created but never started: nothing runs
             }
-            if (created.failed()) {
-                fail("cannot create exec: " + DockerErrors.tlsFailure(created.cause())
-                    .orElseGet(() -> DockerErrors.describe(created.cause())));
+            if (exec.failed()) {
+                fail("cannot create exec: " + DockerErrors.tlsFailure(exec.cause())
+                    .orElseGet(() -> DockerErrors.describe(exec.cause())));
                 return;
             }
             timing.done(SetupTiming.Step.CREATE);
             state = State.STARTING;
-            starting = launcher.start(created.result(), grant.tty());
+            starting = launcher.start(exec.result(), grant.tty());
             starting.onComplete(started -> {
                 if (state == State.CLOSED) {
                     return; // teardown kills it
