@@ -3,15 +3,15 @@
 # table of ratios: deploy/dev/bench.sh [--quick] [--help for the options].
 # Needs the Docker fixture (deploy/dev/docker-fixture.sh: engine + container servertest). Builds the broker's
 # test classes with the Maven wrapper, then runs io.execbroker.broker.bench.ExecBenchmark in a plain JVM.
-# deploy/dev/bench.sh --load | --soak [MINUTES] | --footprint: the broker as its own JVM (the jar) under load,
-# soak and JVM flag sets (io.execbroker.broker.bench.LoadBenchmark; --load --help for the options).
+# deploy/dev/bench.sh --load | --soak [MINUTES] | --footprint | --fleet [SECONDS]: the broker as its own JVM (the
+# jar) under load, soak, JVM flag sets and two brokers on two engines (io.execbroker.broker.bench.LoadBenchmark; --load --help for the options).
 # Extra Maven flags (e.g. -o for offline) go in BENCH_MAVEN_ARGS; extra JVM flags in BENCH_JAVA_OPTS.
 set -euo pipefail
 
 MAIN=io.execbroker.broker.bench.ExecBenchmark
 GOAL=test-compile
 case " $* " in
-  *" --load "* | *" --soak "* | *" --footprint "*)
+  *" --load "* | *" --soak "* | *" --footprint "* | *" --fleet "*)
     MAIN=io.execbroker.broker.bench.LoadBenchmark
     GOAL="package -DskipTests" ;; # the broker runs from its jar
 esac

@@ -5,7 +5,8 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * The broker process under load ({@code deploy/dev/bench.sh --load}, {@code --soak [MINUTES]},
- * {@code --footprint}; {@code --help} for the options): see {@link LoadRun}, {@link Soak} and {@link Footprint}.
+ * {@code --footprint}, {@code --fleet [SECONDS]}; {@code --help} for the options): see {@link LoadRun},
+ * {@link Soak}, {@link Footprint} and {@link FleetRun}.
  * A program, not a test; the CI never runs it. Exits 0 when the part ran and found nothing wrong, 1 when it could
  * not run or found lost bytes, orphans or sessions left open (after printing what it measured), 2 on bad options.
  */
@@ -21,6 +22,7 @@ public final class LoadBenchmark {
             String before = ExecBenchmark.loadAverage();
             String report = switch (options.mode()) {
                 case FOOTPRINT -> Footprint.run(options, progress);
+                case FLEET -> FleetRun.run(options, progress);
                 case LOAD, SOAK -> {
                     try (LoadRig rig = LoadRig.start(options.brokerJvm(), options.sessions(), progress)) {
                         yield options.mode() == LoadOptions.Mode.LOAD ? LoadRun.run(options, rig, progress)
@@ -32,7 +34,7 @@ public final class LoadBenchmark {
                 options.mode().name().toLowerCase(java.util.Locale.ROOT), OffsetDateTime.now().truncatedTo(ChronoUnit.SECONDS),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), before,
                 ExecBenchmark.loadAverage(), progress.seconds());
-            if (options.mode() != LoadOptions.Mode.FOOTPRINT) {
+            if (options.mode() != LoadOptions.Mode.FOOTPRINT) { // --fleet: both brokers run with these
                 System.out.println("broker JVM flags: " + String.join(" ", options.brokerJvm()));
             }
             System.out.print(report);

@@ -17,12 +17,15 @@ import java.util.List;
  * @param soakWorkers sessions the soak runs at once
  * @param brokerJvm the JVM flags of the broker process (for {@code --footprint}, of the first candidate)
  * @param candidates the JVM flag sets {@code --footprint} compares
+ * @param fleetSeconds how long each phase of {@code --fleet} runs
+ * @param fleetClients clients per broker in {@code --fleet}, each running sessions back to back
  */
 record LoadOptions(Mode mode, int sessions, int rounds, int bulkStreams, int bulkMib, int floodThreads,
-                   int soakMinutes, int soakWorkers, List<String> brokerJvm, List<List<String>> candidates) {
+                   int soakMinutes, int soakWorkers, List<String> brokerJvm, List<List<String>> candidates,
+                   int fleetSeconds, int fleetClients) {
 
     /** Which part of the load bench runs. */
-    enum Mode { LOAD, SOAK, FOOTPRINT }
+    enum Mode { LOAD, SOAK, FOOTPRINT, FLEET }
 
     /**
      * The serial collector (no GC threads, and with the free ratios it gives heap back after a full GC), a small
@@ -49,7 +52,7 @@ record LoadOptions(Mode mode, int sessions, int rounds, int bulkStreams, int bul
         DEPLOYED_JVM);
 
     static final String USAGE = """
-        Usage: deploy/dev/bench.sh --load | --soak [MINUTES] | --footprint  [options]
+        Usage: deploy/dev/bench.sh --load | --soak [MINUTES] | --footprint | --fleet [SECONDS]  [options]
         The broker as its own JVM (broker/target/exec-broker.jar serve, behind a test controller) under load.
           --load              N interactive `cat` sessions through the broker against N direct execs: open, RSS,
                               threads, heap, RTT in turn; then mixed load (bulk stdout, handshake flood) and
@@ -59,6 +62,9 @@ record LoadOptions(Mode mode, int sessions, int rounds, int bulkStreams, int bul
                               MINUTES (30); a line a minute: sessions, bytes checked, lost, orphans, RSS, fds
           --footprint         broker RSS idle and with N sessions, heap, threads, bulk MiB/s and CPU, for each
                               JVM flag set (--candidate, repeatable; default: a built-in list)
+          --fleet [SECONDS]   two brokers, one on the shared engine and one on the second dockerd, loaded
+                              alone and then both at once for SECONDS (20) a phase: sessions/s, setup p50/p99
+          --fleet-clients N   clients per broker in --fleet, `true` sessions back to back (4)
           --sessions N        interactive sessions per side         (1000)
           --rounds N          round trips per session per figure    (3)
           --bulk N            bulk sessions in the mixed load       (4)
@@ -80,6 +86,8 @@ record LoadOptions(Mode mode, int sessions, int rounds, int bulkStreams, int bul
         int flood = 4;
         int minutes = 30;
         int workers = 8;
+        int fleetSeconds = 20;
+        int fleetClients = 4;
         List<String> jvm = DEPLOYED_JVM;
         List<List<String>> candidates = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -90,6 +98,12 @@ record LoadOptions(Mode mode, int sessions, int rounds, int bulkStreams, int bul
                 }
                 case "--load" -> mode = only(mode, Mode.LOAD);
                 case "--footprint" -> mode = only(mode, Mode.FOOTPRINT);
+                case "--fleet" -> {
+                    mode = only(mode, Mode.FLEET);
+                    if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                        fleetSeconds = BenchOptions.positive(arg, args[++i]);
+                    }
+                }
                 case "--soak" -> {
                     mode = only(mode, Mode.SOAK);
                     if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
@@ -107,7 +121,7 @@ record LoadOptions(Mode mode, int sessions, int rounds, int bulkStreams, int bul
                         jvm = flags;
                     }
                 }
-                case "--sessions", "--rounds", "--bulk", "--bulk-mib", "--flood", "--soak-workers" -> {
+                case "--sessions", "--rounds", "--bulk", "--bulk-mib", "--flood", "--soak-workers", "--fleet-clients" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(arg + " needs a number");
                     }
@@ -118,6 +132,7 @@ record LoadOptions(Mode mode, int sessions, int rounds, int bulkStreams, int bul
                         case "--bulk" -> bulk = n;
                         case "--bulk-mib" -> bulkMib = n;
                         case "--flood" -> flood = n;
+                        case "--fleet-clients" -> fleetClients = n;
                         default -> workers = n;
                     }
                 }
@@ -125,15 +140,15 @@ record LoadOptions(Mode mode, int sessions, int rounds, int bulkStreams, int bul
             }
         }
         if (mode == null) {
-            throw new IllegalArgumentException("say which: --load, --soak [MINUTES] or --footprint");
+            throw new IllegalArgumentException("say which: --load, --soak [MINUTES], --footprint or --fleet [SECONDS]");
         }
         return new LoadOptions(mode, sessions, rounds, bulk, bulkMib, flood, minutes, workers, jvm,
-            candidates.isEmpty() ? DEFAULT_CANDIDATES : List.copyOf(candidates));
+            candidates.isEmpty() ? DEFAULT_CANDIDATES : List.copyOf(candidates), fleetSeconds, fleetClients);
     }
 
     private static Mode only(Mode current, Mode wanted) {
         if (current != null && current != wanted) {
-            throw new IllegalArgumentException("--load, --soak and --footprint exclude each other");
+            throw new IllegalArgumentException("--load, --soak, --footprint and --fleet exclude each other");
         }
         return wanted;
     }

@@ -29,6 +29,17 @@ class LoadOptionsTest {
     }
 
     @Test
+    void fleetRunsTwentySecondsAPhaseWithFourClientsPerBrokerUnlessTold() {
+        LoadOptions defaults = LoadOptions.parse(new String[] {"--fleet"});
+        assertThat(defaults.mode()).isEqualTo(LoadOptions.Mode.FLEET);
+        assertThat(defaults.fleetSeconds()).isEqualTo(20);
+        assertThat(defaults.fleetClients()).isEqualTo(4);
+        LoadOptions told = LoadOptions.parse(new String[] {"--fleet", "5", "--fleet-clients", "2"});
+        assertThat(told.fleetSeconds()).isEqualTo(5);
+        assertThat(told.fleetClients()).isEqualTo(2);
+    }
+
+    @Test
     void candidatesAndBrokerFlagsAreSplitOnSpacesAndAnEmptySetMeansNoFlags() {
         LoadOptions options = LoadOptions.parse(new String[] {"--footprint", "--candidate", "",
             "--candidate", " -Xmx64m  -XX:+UseSerialGC", "--broker-jvm", "-Xss256k"});
@@ -42,9 +53,9 @@ class LoadOptionsTest {
     @Test
     void badCommandLinesAreRefusedNamingTheProblem() {
         assertThatThrownBy(() -> LoadOptions.parse(new String[0]))
-            .hasMessage("say which: --load, --soak [MINUTES] or --footprint");
+            .hasMessage("say which: --load, --soak [MINUTES], --footprint or --fleet [SECONDS]");
         assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--load", "--soak"}))
-            .hasMessage("--load, --soak and --footprint exclude each other");
+            .hasMessage("--load, --soak, --footprint and --fleet exclude each other");
         assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--soak", "0"}))
             .hasMessage("--soak: 0 (expected: a number > 0)");
         assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--load", "--sessions"}))

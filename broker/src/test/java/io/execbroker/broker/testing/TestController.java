@@ -29,6 +29,11 @@ public final class TestController implements AutoCloseable {
 
     /** Starts one that runs {@code asked} on each request as it arrives, before it answers. */
     public static TestController start(Runnable asked) throws Exception {
+        return start(DockerFixture.CONTAINER, asked);
+    }
+
+    /** Starts one that grants commands in {@code container}, like one on a second engine, and runs {@code asked}. */
+    public static TestController start(String container, Runnable asked) throws Exception {
         Vertx vertx = Vertx.vertx();
         HttpServer server = vertx.createHttpServer().requestHandler(request -> {
             asked.run();
@@ -37,7 +42,7 @@ public final class TestController implements AutoCloseable {
                 return;
             }
             List<String> command = request.params().getAll("command");
-            ExecGrant grant = ExecGrant.builder(DockerFixture.CONTAINER, command.isEmpty() ? List.of("sh") : command)
+            ExecGrant grant = ExecGrant.builder(container, command.isEmpty() ? List.of("sh") : command)
                 .tty("true".equals(request.getParam("tty"))).subject("alice").build();
             request.response().putHeader("Content-Type", "application/json").end(GrantJson.toJson(grant));
         });
