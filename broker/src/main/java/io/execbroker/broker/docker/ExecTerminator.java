@@ -65,12 +65,18 @@ public final class ExecTerminator {
      * known before their parent dies and they become orphans, and a tree that TERM killed ends the grace early.
      */
     private static final Duration TRACK = Duration.ofMillis(200);
+    /**
+     * Teardowns of one container past their TERM at once, until Docker confirms each exit: a mass drop ends its
+     * processes this many at a time ({@link ContainerPermits} says why).
+     */
+    static final int KILLS_PER_CONTAINER = 32;
 
     private final Vertx vertx;
     private final DockerControl control;
     private final WorkerExecutor workers;
     private final ProcessTable table;
     private final ContainerScans scans;
+    private final ContainerPermits permits;
     private final Duration grace;
     private final Duration patience;
     private final Duration startPatience;
@@ -104,6 +110,7 @@ public final class ExecTerminator {
         this.workers = workers;
         this.table = table;
         this.scans = new ContainerScans(vertx, workers, table::container);
+        this.permits = new ContainerPermits(vertx, KILLS_PER_CONTAINER);
         this.grace = grace;
         this.patience = patience;
         this.startPatience = startPatience;
@@ -122,9 +129,10 @@ public final class ExecTerminator {
                 return Future.succeededFuture(state);
             }
             String container = state.containerId();
-            return workers.executeBlocking(() -> table.inContainer(state.pid(), container), false)
+            return permits.run(container, () -> workers.executeBlocking(() -> table.inContainer(state.pid(), container),
+                    false)
                 .compose(root -> root.isPresent() ? kill(execId, state, ExecTree.of(root.get()), result)
-                    : awaitUnseen(execId, state, System.nanoTime(), FIRST_POLL));
+                    : awaitUnseen(execId, state, System.nanoTime(), FIRST_POLL)));
         }).andThen(done -> metrics.teardown(done.failed() ? "gave_up" : result[0],
             Duration.ofNanos(System.nanoTime() - started)));
     }
