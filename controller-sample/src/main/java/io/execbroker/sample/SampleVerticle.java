@@ -77,7 +77,8 @@ public final class SampleVerticle extends VerticleBase {
     private Future<SampleRouter.Parts> jwtParts(SampleConfig.JwtSettings jwt) {
         return vertx.executeBlocking(() -> jwt.privateKeyPem().map(RsaSigningKey::load)
             .orElseGet(RsaSigningKey::generate)).map(key -> {
-                TokenIssuer issuer = new JwtTokenIssuer(key, jwt.audience(), jwt.issuer(), clock, config.tokenTtl(), random);
+                TokenIssuer issuer = new JwtTokenIssuer(key, jwt.audience(), jwt.issuer(), clock, config.tokenTtl(),
+                    random);
                 return parts(issuer, Optional.empty(), Optional.of(key));
             });
     }
@@ -98,7 +99,7 @@ public final class SampleVerticle extends VerticleBase {
         BoundedWorker passwordChecks = new BoundedWorker(passwordWorker, "password checks", PASSWORD_THREADS,
             config.login().maxWaitingChecks());
         return new SampleRouter.Parts(users, issuer, store, config.brokerSecret(), key, passwordChecks,
-            new LoginThrottle(config.login(), clock), sessionStore, config.brokerUrl(), config.cookieSecure(), clock);
+            new LoginThrottle(config.login(), clock), sessionStore, config.brokers(), config.cookieSecure(), clock);
     }
 
     /** Returns the port the server listens on; valid after start. */
