@@ -69,8 +69,8 @@ public final class SampleVerticle extends VerticleBase {
             return vertx.createHttpServer(options).requestHandler(SampleRouter.create(vertx, p)).listen();
         }).onSuccess(s -> {
             server = s;
-            LOG.info("controller-sample listening on {}:{} ({} mode)", config.host(), s.actualPort(),
-                config.jwt().isPresent() ? "JWT" : "token");
+            LOG.info("controller-sample listening on {}:{} ({} mode, {})", config.host(), s.actualPort(),
+                config.jwt().isPresent() ? "JWT" : "token", brokers());
         });
     }
 
@@ -100,6 +100,12 @@ public final class SampleVerticle extends VerticleBase {
             config.login().maxWaitingChecks());
         return new SampleRouter.Parts(users, issuer, store, config.brokerSecret(), key, passwordChecks,
             new LoginThrottle(config.login(), clock), sessionStore, config.brokers(), config.cookieSecure(), clock);
+    }
+
+    /** The brokers as the start line shows them, like {@code brokers host-a at ws://…, host-b at ws://…}. */
+    private String brokers() {
+        return (config.brokers().isFleet() ? "brokers " : "broker ") + String.join(", ", config.brokers().routes()
+            .stream().map(r -> r.id() + " at " + r.url()).toList());
     }
 
     /** Returns the port the server listens on; valid after start. */
