@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The brokers the app hands tokens for, and which one serves a container: either one broker for every container
@@ -32,7 +33,7 @@ public final class Brokers {
      */
     public static Brokers single(URI url, Optional<String> id) {
         Objects.requireNonNull(url, "url");
-        return new Brokers(List.of(new BrokerRoute(id.orElse(DEFAULT_ID), url, java.util.Set.of(), true)), false,
+        return new Brokers(List.of(new BrokerRoute(id.orElse(DEFAULT_ID), url, Set.of(), true)), false,
             id.isPresent());
     }
 

@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -41,7 +42,7 @@ final class MeHandler implements Handler<RoutingContext> {
             .put("user", account.map(UserAccount::name).orElse(null))
             .put("grants", grants)
             .put("csrfToken", csrf.tokenFor(ctx))
-            .put("brokers", new JsonArray(account.map(choice::brokersOf).orElse(java.util.List.of())));
+            .put("brokers", new JsonArray(account.map(choice::brokersOf).orElse(List.of())));
         if (!brokers.isFleet()) {
             me.put("brokerUrl", brokers.routes().get(0).url().toString());
         }

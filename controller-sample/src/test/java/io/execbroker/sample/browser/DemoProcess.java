@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +44,7 @@ final class DemoProcess implements AutoCloseable {
         this.broker2Port = freePort();
         this.opsPort = freePort();
         this.ops2Port = freePort();
-        List<String> command = new java.util.ArrayList<>(List.of("bash", repoRoot.resolve("deploy/demo.sh").toString(),
+        List<String> command = new ArrayList<>(List.of("bash", repoRoot.resolve("deploy/demo.sh").toString(),
             "--no-build"));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
