@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.okhttp.OkDockerHttpClient;
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --brokers} map. alice's session for {@code servertest-b} is handed host-b's URL and runs in host-b's engine
  * and nowhere else; her token for it presented to host-a is refused by the app (its {@code X-Exec-Broker-Id} is not
  * the token's broker) before any upgrade, and is then spent: host-b refuses it too. Watch tokens are bound alike.
+ * In a real headless Chromium, alice's start page watches both brokers' events and her terminal for
+ * {@code servertest-b} connects to host-b.
  */
 class TwoHostsDemoIT {
     private static final String ENGINE_B = "unix:///var/run/exec-broker-dockerd2.sock";
@@ -144,6 +148,34 @@ class TwoHostsDemoIT {
             new WebSocket.Listener() { }).join()).hasCauseInstanceOf(WebSocketHandshakeException.class)
             .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode())
                 .isEqualTo(403));
+    }
+
+    @Test
+    void inChromiumAlicesPageWatchesBothBrokersAndHerShellInServertestBRunsOnHostB(TestInfo test) throws Exception {
+        ensureContainerBRuns();
+        String idOnB = engineB.inspectContainerCmd(CONTAINER_B).exec().getId();
+        BrowserSession browser = BrowserSession.open(demo);
+        try {
+            SamplePages pages = browser.pages;
+            pages.signIn("alice", "alice-demo");
+            assertThat(pages.awaitEventsState("events-status", "connected")).isEqualTo("host-a: Connected");
+            assertThat(pages.awaitEventsState("events-status-1", "connected")).isEqualTo("host-b: Connected");
+            String exec = engineB.execCreateCmd(CONTAINER_B).withCmd("true").exec().getId();
+            engineB.execStartCmd(exec).withDetach(true).exec(new ResultCallback.Adapter<>()).awaitCompletion(30,
+                TimeUnit.SECONDS);
+            assertThat(pages.awaitEventLine(CONTAINER_B, "exec_start")).contains(CONTAINER_B);
+
+            pages.openTerminal(GRANT_ON_B);
+            pages.awaitState("running");
+            assertThat(pages.sessionUrl()).startsWith("ws://127.0.0.1:" + demo.broker2Port + "/exec?");
+            pages.typeLine("hostname");
+            pages.awaitTerminalLine(idOnB.substring(0, 12));
+            pages.typeLine("exit 4");
+
+            assertThat(pages.awaitState("exited")).isEqualTo("Process exited with code 4");
+        } finally {
+            browser.close(test);
+        }
     }
 
     private JsonObject watchToken(String csrf, String broker) throws Exception {
