@@ -45,8 +45,9 @@ beforeEach(() => {
   run = { sockets: [], requests: [], timers: [], answers: [] };
 });
 
-function panel() {
+function panel(extra = {}) {
   const p = new EventsPanel({
+    ...extra,
     statusEl: element(),
     listEl: element(),
     csrfToken: 'csrf-1',
@@ -80,6 +81,15 @@ test('asks for a watch token with the CSRF header and connects with it in the su
   ws.open();
   assert.equal(p.statusEl.dataset.state, 'connected');
   assert.equal(p.statusEl.textContent, 'Connected');
+});
+
+test('a panel for one broker of a fleet asks for that broker\'s watch and names it in its status', async () => {
+  const p = panel({ broker: 'host-b' });
+  await settle();
+  assert.deepEqual(JSON.parse(run.requests[0].init.body), { purpose: 'events', broker: 'host-b' });
+  run.sockets[0].open();
+  assert.equal(p.statusEl.dataset.state, 'connected');
+  assert.equal(p.statusEl.textContent, 'host-b: Connected');
 });
 
 test('shows events newest first, as text, with the exit code of a die and exec_start without its command', async () => {

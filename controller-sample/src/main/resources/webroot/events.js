@@ -18,12 +18,14 @@ class TokenRefused extends Error {
 
 export class EventsPanel {
   /**
-   * @param {object} options `{statusEl, listEl, csrfToken}`; `fetch`, `WebSocket`, `setTimeout`, `baseUrl` for tests
+   * @param {object} options `{statusEl, listEl, csrfToken}`, and `broker` (an id of GET /api/me's `brokers`) to
+   *     watch that broker of a fleet, named in the status; `fetch`, `WebSocket`, `setTimeout`, `baseUrl` for tests
    */
   constructor(options) {
     this.statusEl = options.statusEl;
     this.listEl = options.listEl;
     this.csrfToken = options.csrfToken ?? '';
+    this.broker = typeof options.broker === 'string' ? options.broker : null;
     this.fetch = options.fetch ?? ((...args) => window.fetch(...args));
     this.WebSocket = options.WebSocket ?? window.WebSocket;
     this.setTimeout = options.setTimeout ?? ((f, ms) => window.setTimeout(f, ms));
@@ -61,7 +63,7 @@ export class EventsPanel {
   /** Shows a status; `state` is also set as data-state (connecting, connected, reconnecting, refused, closed). */
   setStatus(state, text) {
     this.statusEl.dataset.state = state;
-    this.statusEl.textContent = text;
+    this.statusEl.textContent = this.broker ? `${this.broker}: ${text}` : text;
   }
 
   async connect() {
@@ -162,13 +164,13 @@ export class EventsPanel {
     }
   }
 
-  /** POST /api/tokens {"purpose": "events"}; returns {token, eventsUrl}. */
+  /** POST /api/tokens {"purpose": "events"} (with "broker" when set); returns {token, eventsUrl}. */
   async requestToken() {
     const response = await this.fetch('/api/tokens', {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-CSRF-Token': this.csrfToken },
-      body: JSON.stringify({ purpose: 'events' }),
+      body: JSON.stringify(this.broker ? { purpose: 'events', broker: this.broker } : { purpose: 'events' }),
     });
     const body = await response.json().catch(() => null);
     if (!response.ok) {

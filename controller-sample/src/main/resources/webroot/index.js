@@ -59,15 +59,24 @@ async function main() {
     document.getElementById('username').textContent = me.user;
     showGrants(Array.isArray(me.grants) ? me.grants : []);
     document.getElementById('account').hidden = false;
-    const events = new EventsPanel({
-      statusEl: document.getElementById('events-status'),
-      listEl: document.getElementById('events'),
-      csrfToken: me.csrfToken,
+    // A fleet: one watch per broker of the user's containers (each broker sees its own engine's events), each
+    // with a status line of its own, all into the one list.
+    const brokers = Array.isArray(me.brokers) && me.brokers.length > 1 ? me.brokers : [undefined];
+    let statusEl = document.getElementById('events-status');
+    const panels = brokers.map((broker, i) => {
+      if (i > 0) {
+        const next = statusEl.cloneNode(false);
+        next.id = 'events-status-' + i;
+        statusEl.after(next);
+        statusEl = next;
+      }
+      return new EventsPanel({ statusEl, listEl: document.getElementById('events'), csrfToken: me.csrfToken, broker });
     });
-    window.eventsPanel = events; // for the console
-    window.addEventListener('pagehide', () => events.stop());
-    window.addEventListener('pageshow', (event) => event.persisted && events.resume());
-    events.start();
+    window.eventsPanel = panels[0]; // for the console
+    window.eventsPanels = panels;
+    window.addEventListener('pagehide', () => panels.forEach((p) => p.stop()));
+    window.addEventListener('pageshow', (event) => event.persisted && panels.forEach((p) => p.resume()));
+    panels.forEach((p) => p.start());
   } else if (status === 401 || (status === 200 && me && !me.user)) {
     document.getElementById('login').hidden = false;
   } else {

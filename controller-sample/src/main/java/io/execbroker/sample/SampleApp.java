@@ -5,6 +5,8 @@ import io.execbroker.sample.config.Durations;
 import io.execbroker.sample.config.LoginLimits;
 import io.execbroker.sample.config.SampleConfig;
 import io.execbroker.sample.config.UsersFile;
+import io.execbroker.sample.fleet.Brokers;
+import io.execbroker.sample.fleet.BrokersFile;
 import io.vertx.core.Vertx;
 
 import java.io.IOException;
@@ -25,6 +27,9 @@ import picocli.CommandLine.Option;
 @Command(name = "controller-sample", mixinStandardHelpOptions = true, subcommands = HashPasswordCommand.class,
     description = "A small web app that signs users in and issues exec-broker tokens for their grants.")
 public final class SampleApp implements Callable<Integer> {
+    static final String DEFAULT_BROKER_URL = "ws://127.0.0.1:8866/exec";
+    static final String DEFAULT_AUDIENCE = "exec-broker";
+
     @Option(names = "--listen", defaultValue = "127.0.0.1:8080", description = "host:port (default: ${DEFAULT-VALUE})")
     String listen;
 
@@ -43,8 +48,17 @@ public final class SampleApp implements Callable<Integer> {
     @Option(names = "--token-ttl", defaultValue = "30s", description = "token lifetime (default: ${DEFAULT-VALUE})")
     String tokenTtl;
 
-    @Option(names = "--broker-url", defaultValue = "ws://127.0.0.1:8866/exec", description = "told to the page")
+    @Option(names = "--broker-url", description = "the one broker's URL, told to the page (default: "
+        + DEFAULT_BROKER_URL + ")")
     URI brokerUrl;
+
+    @Option(names = "--broker-id", description = "the one broker's broker.id: binds its tokens to it (default: "
+        + "\"" + Brokers.DEFAULT_ID + "\", not checked)")
+    String brokerId;
+
+    @Option(names = "--brokers", description = "a fleet: JSON file of broker id -> {url, containers} "
+        + "(instead of --broker-url)")
+    Path brokersFile;
 
     @Option(names = "--jwt", description = "JWT mode: sign RS256 grants instead of storing tokens")
     boolean jwt;
@@ -53,7 +67,8 @@ public final class SampleApp implements Callable<Integer> {
         + "default: a key generated at start")
     Path jwtPrivateKey;
 
-    @Option(names = "--jwt-audience", defaultValue = "exec-broker", description = "aud claim (default: ${DEFAULT-VALUE})")
+    @Option(names = "--jwt-audience", description = "aud claim (default: --broker-id, else " + DEFAULT_AUDIENCE
+        + "; with --brokers each broker's id)")
     String jwtAudience;
 
     @Option(names = "--jwt-issuer", description = "iss claim")
@@ -128,8 +143,9 @@ public final class SampleApp implements Callable<Integer> {
         }
         int port = Integer.parseInt(listen.substring(colon + 1));
         String url = jdbcUrl != null ? jdbcUrl : "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("tokens");
+        Brokers brokers = brokers();
         Optional<SampleConfig.JwtSettings> jwtSettings = jwt || jwtPrivateKey != null
-            ? Optional.of(new SampleConfig.JwtSettings(Optional.ofNullable(jwtPrivateKey), jwtAudience,
+            ? Optional.of(new SampleConfig.JwtSettings(Optional.ofNullable(jwtPrivateKey), audience(brokers),
                 Optional.ofNullable(jwtIssuer)))
             : Optional.empty();
         if ((tlsCert == null) != (tlsKey == null)) {
@@ -140,8 +156,33 @@ public final class SampleApp implements Callable<Integer> {
         Duration ttl = Durations.parse(tokenTtl);
         LoginLimits login = new LoginLimits(loginAttemptsPerAddress, Durations.parse(loginAddressPeriod),
             loginFailuresPerUser, Durations.parse(loginUserPeriod), loginTrackedKeys, passwordQueue);
-        return new SampleConfig(listen.substring(0, colon), port, url, readSecret(), ttl, brokerUrl, jwtSettings, tls,
+        return new SampleConfig(listen.substring(0, colon), port, url, readSecret(), ttl, brokers, jwtSettings, tls,
             secureCookie, login);
+    }
+
+    /** The fleet of {@code --brokers}, or the one broker of {@code --broker-url} and {@code --broker-id}. */
+    private Brokers brokers() {
+        if (brokersFile == null) {
+            return Brokers.single(brokerUrl != null ? brokerUrl : URI.create(DEFAULT_BROKER_URL),
+                Optional.ofNullable(brokerId));
+        }
+        if (brokerUrl != null || brokerId != null) {
+            throw new IllegalArgumentException((brokerUrl != null ? "--broker-url" : "--broker-id") + ": given with"
+                + " --brokers (expected: one of them; a fleet's brokers, ids and URLs are in the --brokers file)");
+        }
+        if (jwtAudience != null) {
+            throw new IllegalArgumentException("--jwt-audience: given with --brokers (expected: none; each JWT's aud"
+                + " is the id of the broker it is for)");
+        }
+        return BrokersFile.load(brokersFile);
+    }
+
+    /** A fixed aud, or empty for each broker's id (a fleet, or one broker named by --broker-id). */
+    private Optional<String> audience(Brokers brokers) {
+        if (jwtAudience != null) {
+            return Optional.of(jwtAudience);
+        }
+        return brokers.idKnown() ? Optional.empty() : Optional.of(DEFAULT_AUDIENCE);
     }
 
     private Optional<String> readSecret() {

@@ -69,15 +69,16 @@ public final class SampleVerticle extends VerticleBase {
             return vertx.createHttpServer(options).requestHandler(SampleRouter.create(vertx, p)).listen();
         }).onSuccess(s -> {
             server = s;
-            LOG.info("controller-sample listening on {}:{} ({} mode)", config.host(), s.actualPort(),
-                config.jwt().isPresent() ? "JWT" : "token");
+            LOG.info("controller-sample listening on {}:{} ({} mode, {})", config.host(), s.actualPort(),
+                config.jwt().isPresent() ? "JWT" : "token", brokers());
         });
     }
 
     private Future<SampleRouter.Parts> jwtParts(SampleConfig.JwtSettings jwt) {
         return vertx.executeBlocking(() -> jwt.privateKeyPem().map(RsaSigningKey::load)
             .orElseGet(RsaSigningKey::generate)).map(key -> {
-                TokenIssuer issuer = new JwtTokenIssuer(key, jwt.audience(), jwt.issuer(), clock, config.tokenTtl(), random);
+                TokenIssuer issuer = new JwtTokenIssuer(key, jwt.audience(), jwt.issuer(), clock, config.tokenTtl(),
+                    random);
                 return parts(issuer, Optional.empty(), Optional.of(key));
             });
     }
@@ -98,7 +99,13 @@ public final class SampleVerticle extends VerticleBase {
         BoundedWorker passwordChecks = new BoundedWorker(passwordWorker, "password checks", PASSWORD_THREADS,
             config.login().maxWaitingChecks());
         return new SampleRouter.Parts(users, issuer, store, config.brokerSecret(), key, passwordChecks,
-            new LoginThrottle(config.login(), clock), sessionStore, config.brokerUrl(), config.cookieSecure(), clock);
+            new LoginThrottle(config.login(), clock), sessionStore, config.brokers(), config.cookieSecure(), clock);
+    }
+
+    /** The brokers as the start line shows them, like {@code brokers host-a at ws://…, host-b at ws://…}. */
+    private String brokers() {
+        return (config.brokers().isFleet() ? "brokers " : "broker ") + String.join(", ", config.brokers().routes()
+            .stream().map(r -> r.id() + " at " + r.url()).toList());
     }
 
     /** Returns the port the server listens on; valid after start. */

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.execbroker.sample.config.LoginLimits;
 import io.execbroker.sample.config.SampleConfig;
+import io.execbroker.sample.fleet.BrokerRoute;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +42,7 @@ class SampleAppTest {
     void needsNoBrokerSecretInJwtMode() {
         SampleConfig config = parse("--jwt", "--jwt-audience", "fleet-1");
 
-        assertThat(config.jwt()).hasValueSatisfying(jwt -> assertThat(jwt.audience()).isEqualTo("fleet-1"));
+        assertThat(config.jwt()).hasValueSatisfying(jwt -> assertThat(jwt.audience()).contains("fleet-1"));
         assertThat(config.brokerSecret()).isEmpty();
     }
 
@@ -76,6 +78,68 @@ class SampleAppTest {
 
         assertThatThrownBy(() -> parse("--broker-secret-file", secret.toString(), "--login-failures-per-user", "0"))
             .hasMessage("failuresPerUser: 0 (expected: >= 1)");
+    }
+
+    @Test
+    void readsAFleetFromTheBrokersFile() throws IOException {
+        Path brokers = Files.writeString(dir.resolve("brokers.json"), """
+            {"host-a": {"url": "ws://127.0.0.1:8866/exec", "containers": ["servertest"]},
+             "host-b": {"url": "ws://127.0.0.1:8867/exec", "containers": ["fleet-b"]}}
+            """);
+
+        SampleConfig config = parse("--jwt", "--brokers", brokers.toString());
+
+        assertThat(config.brokers().isFleet()).isTrue();
+        assertThat(config.brokers().forContainer("fleet-b")).map(BrokerRoute::url)
+            .contains(URI.create("ws://127.0.0.1:8867/exec"));
+        assertThat(config.jwt()).hasValueSatisfying(jwt -> assertThat(jwt.audience()).isEmpty());
+    }
+
+    @Test
+    void keepsTheOneBrokerOfBrokerUrlWithTheDefaultIdUncheckedAndTheDefaultAudience() {
+        SampleConfig config = parse("--jwt");
+
+        assertThat(config.brokers().isFleet()).isFalse();
+        assertThat(config.brokers().idKnown()).isFalse();
+        assertThat(config.brokers().routes()).singleElement().satisfies(route -> {
+            assertThat(route.id()).isEqualTo("default");
+            assertThat(route.url()).isEqualTo(URI.create("ws://127.0.0.1:8866/exec"));
+        });
+        assertThat(config.jwt()).hasValueSatisfying(jwt -> assertThat(jwt.audience()).contains("exec-broker"));
+    }
+
+    @Test
+    void bindsTheOneBrokersTokensToBrokerIdAndSignsItAsTheAudience() {
+        SampleConfig config = parse("--jwt", "--broker-url", "wss://b.example/exec", "--broker-id", "host-a");
+
+        assertThat(config.brokers().idKnown()).isTrue();
+        assertThat(config.brokers().forContainer("any")).map(BrokerRoute::id).contains("host-a");
+        assertThat(config.jwt()).hasValueSatisfying(jwt -> assertThat(jwt.audience()).isEmpty());
+    }
+
+    @Test
+    void refusesBrokersWithBrokerUrlOrBrokerIdOrJwtAudience() throws IOException {
+        Path brokers = Files.writeString(dir.resolve("brokers.json"),
+            "{\"host-a\": {\"url\": \"ws://a/exec\", \"containers\": [\"x\"]}}");
+
+        assertThatThrownBy(() -> parse("--jwt", "--brokers", brokers.toString(), "--broker-url", "ws://a/exec"))
+            .hasMessage("--broker-url: given with --brokers (expected: one of them; a fleet's brokers, ids and URLs"
+                + " are in the --brokers file)");
+        assertThatThrownBy(() -> parse("--jwt", "--brokers", brokers.toString(), "--broker-id", "host-a"))
+            .hasMessageStartingWith("--broker-id: given with --brokers");
+        assertThatThrownBy(() -> parse("--jwt", "--brokers", brokers.toString(), "--jwt-audience", "fleet"))
+            .hasMessage("--jwt-audience: given with --brokers (expected: none; each JWT's aud is the id of the"
+                + " broker it is for)");
+    }
+
+    @Test
+    void refusesABadBrokerIdAndABadBrokersFileNamingThem() throws IOException {
+        Path empty = Files.writeString(dir.resolve("empty.json"), "{}");
+
+        assertThatThrownBy(() -> parse("--jwt", "--broker-id", "no spaces")).hasMessageStartingWith("broker id"
+            + " \"no spaces\" (expected: letters, digits");
+        assertThatThrownBy(() -> parse("--jwt", "--brokers", empty.toString())).hasMessage("brokers file " + empty
+            + ": brokers: empty (expected: at least one broker id with its url and containers)");
     }
 
     private static SampleConfig parse(String... args) {

@@ -5,6 +5,7 @@ import io.execbroker.sample.auth.Users;
 import io.execbroker.sample.config.LoginLimits;
 import io.execbroker.sample.config.SampleConfig;
 import io.execbroker.sample.config.UsersFile;
+import io.execbroker.sample.fleet.Brokers;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -47,12 +48,23 @@ public final class SampleFixture implements AutoCloseable {
     }
 
     SampleFixture(Path dataDir, boolean jwtMode, LoginLimits loginLimits) {
+        this(dataDir, Brokers.single(URI.create("ws://127.0.0.1:8866/exec"), Optional.empty()),
+            jwtMode ? Optional.of("test-broker") : Optional.empty(), jwtMode, loginLimits, users());
+    }
+
+    /**
+     * The app with these brokers and users.
+     *
+     * @param audience JWT mode's fixed {@code aud}, or empty for each broker's id (JWT mode only)
+     */
+    SampleFixture(Path dataDir, Brokers brokers, Optional<String> audience, boolean jwtMode, LoginLimits loginLimits,
+                  Users users) {
         SampleConfig config = new SampleConfig("127.0.0.1", 0, "jdbc:h2:file:" + dataDir.resolve("tokens"),
-            Optional.of(BROKER_SECRET), Duration.ofSeconds(30), URI.create("ws://127.0.0.1:8866/exec"),
-            jwtMode ? Optional.of(new SampleConfig.JwtSettings(Optional.empty(), "test-broker", Optional.of("sample")))
+            Optional.of(BROKER_SECRET), Duration.ofSeconds(30), brokers,
+            jwtMode ? Optional.of(new SampleConfig.JwtSettings(Optional.empty(), audience, Optional.of("sample")))
                 : Optional.empty(),
             Optional.empty(), false, loginLimits);
-        app = new SampleVerticle(config, users(), clock);
+        app = new SampleVerticle(config, users, clock);
         await(vertx.deployVerticle(app));
         client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
             .setDefaultPort(app.actualPort()), new PoolOptions().setHttp1MaxSize(64));
@@ -117,9 +129,17 @@ public final class SampleFixture implements AutoCloseable {
         return response.bodyAsJsonObject().getString("token");
     }
 
-    /** Calls the controller endpoint as the broker does. */
+    /** Calls the controller endpoint as a broker that sends no {@code X-Exec-Broker-Id} does. */
     Future<HttpResponse<Buffer>> redeem(String secret, String token, MultiMap extraParams) {
+        return redeem(secret, token, extraParams, null);
+    }
+
+    /** Calls the controller endpoint as the broker {@code brokerId} does (null: one that sends no id). */
+    Future<HttpResponse<Buffer>> redeem(String secret, String token, MultiMap extraParams, String brokerId) {
         var request = client.get("/controller").addQueryParam("token", token);
+        if (brokerId != null) {
+            request.putHeader("X-Exec-Broker-Id", brokerId);
+        }
         extraParams.forEach(request::addQueryParam);
         if (secret != null) {
             request.bearerTokenAuthentication(secret);

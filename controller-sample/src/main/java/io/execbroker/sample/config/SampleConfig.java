@@ -1,6 +1,7 @@
 package io.execbroker.sample.config;
 
-import java.net.URI;
+import io.execbroker.sample.fleet.Brokers;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -14,14 +15,14 @@ import java.util.Optional;
  * @param jdbcUrl where one-time tokens are stored, like {@code jdbc:h2:file:/var/lib/sample/tokens}
  * @param brokerSecret what the broker sends as {@code Authorization: Bearer}; required in token mode
  * @param tokenTtl how long an issued token or JWT is valid (short on purpose: the page uses it at once)
- * @param brokerUrl the broker's WebSocket URL, told to the page
+ * @param brokers the broker, or the fleet of brokers, the page is sent to, and which serves which container
  * @param jwt set for JWT mode: sign grants instead of storing tokens
  * @param tls certificate and key for HTTPS; also makes the session cookie Secure
  * @param secureCookie mark the session cookie Secure even without TLS here (TLS ends at a proxy)
  * @param login limits on login attempts and on waiting password checks
  */
 public record SampleConfig(String host, int port, String jdbcUrl, Optional<String> brokerSecret, Duration tokenTtl,
-                           URI brokerUrl, Optional<JwtSettings> jwt, Optional<TlsFiles> tls, boolean secureCookie,
+                           Brokers brokers, Optional<JwtSettings> jwt, Optional<TlsFiles> tls, boolean secureCookie,
                            LoginLimits login) {
     public static final Duration DEFAULT_TOKEN_TTL = Duration.ofSeconds(30);
 
@@ -35,11 +36,15 @@ public record SampleConfig(String host, int port, String jdbcUrl, Optional<Strin
         if (tokenTtl.isNegative() || tokenTtl.isZero() || tokenTtl.compareTo(Duration.ofHours(1)) > 0) {
             throw new IllegalArgumentException("tokenTtl: " + tokenTtl + " (expected: > 0 and <= 1h)");
         }
-        Objects.requireNonNull(brokerUrl, "brokerUrl");
+        Objects.requireNonNull(brokers, "brokers");
         Objects.requireNonNull(login, "login");
         brokerSecret = brokerSecret == null ? Optional.empty() : brokerSecret;
         jwt = jwt == null ? Optional.empty() : jwt;
         tls = tls == null ? Optional.empty() : tls;
+        if (brokers.isFleet() && jwt.flatMap(JwtSettings::audience).isPresent()) {
+            throw new IllegalArgumentException("jwt.audience: " + jwt.get().audience().get() + " with a fleet of"
+                + " brokers (expected: none; each JWT's aud is the id of the broker it is for)");
+        }
         if (jwt.isEmpty() && brokerSecret.isEmpty()) {
             throw new IllegalArgumentException("brokerSecret: missing (expected: a secret file in token mode, so "
                 + "only the broker may redeem tokens)");
@@ -60,13 +65,14 @@ public record SampleConfig(String host, int port, String jdbcUrl, Optional<Strin
      * JWT mode.
      *
      * @param privateKeyPem a PKCS#8 RSA key file, or empty to generate a key at start (fine: tokens live seconds)
-     * @param audience the {@code aud} claim, which the broker checks, like {@code exec-broker}
+     * @param audience the {@code aud} claim of every JWT, which the broker checks, like {@code exec-broker}; empty for
+     *     a fleet, where each JWT's {@code aud} is the id of the broker it is for
      * @param issuer the {@code iss} claim, if any
      */
-    public record JwtSettings(Optional<Path> privateKeyPem, String audience, Optional<String> issuer) {
+    public record JwtSettings(Optional<Path> privateKeyPem, Optional<String> audience, Optional<String> issuer) {
         public JwtSettings {
             privateKeyPem = privateKeyPem == null ? Optional.empty() : privateKeyPem;
-            Objects.requireNonNull(audience, "audience");
+            audience = audience == null ? Optional.empty() : audience;
             issuer = issuer == null ? Optional.empty() : issuer;
         }
     }

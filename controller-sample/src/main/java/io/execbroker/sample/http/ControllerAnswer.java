@@ -3,6 +3,7 @@ package io.execbroker.sample.http;
 import io.execbroker.protocol.grant.ExecGrant;
 import io.execbroker.protocol.grant.GrantJson;
 import io.execbroker.protocol.grant.GrantPurposeException;
+import io.execbroker.sample.fleet.BrokerBinding;
 import io.execbroker.sample.token.StoredToken;
 import io.execbroker.sample.watch.WatchGrantJson;
 import io.vertx.ext.web.handler.HttpException;
@@ -13,7 +14,7 @@ import java.util.Optional;
 
 /**
  * The controller's answer for a token it has just consumed: the grant JSON, or an {@link HttpException} 403 for a
- * token that was unknown, used or expired, a token for the other purpose (an exec token asked for with
+ * token that was unknown, used or expired, presented by a broker other than its own, a token for the other purpose (an exec token asked for with
  * {@code purpose=events}, a watch token asked for without it), or a requested command or tty other than granted.
  * The stored grant's JSON says the token's purpose, read by the protocol's own parser. Pure.
  */
@@ -24,18 +25,23 @@ final class ControllerAnswer {
     /**
      * Returns the grant JSON to answer with, subject = the user.
      *
+     * @param binding which broker may redeem the token
+     * @param broker the id the asking broker sent, if any
      * @param command the requested argv, empty for "as granted" (always empty for a watch)
      * @param tty the requested tty, empty for "as granted" (always empty for a watch)
      * @throws HttpException 403 naming why
      */
-    static String grantJson(Optional<StoredToken> stored, Instant now, TokenPurpose purpose, List<String> command,
-                            Optional<String> tty) {
+    static String grantJson(Optional<StoredToken> stored, Instant now, BrokerBinding binding, Optional<String> broker,
+                            TokenPurpose purpose, List<String> command, Optional<String> tty) {
         if (stored.isEmpty()) {
             throw new HttpException(403, "token: unknown or already used");
         }
         if (!stored.get().expiresAt().isAfter(now)) {
             throw new HttpException(403, "token: expired at " + stored.get().expiresAt());
         }
+        binding.refusal(stored.get().brokerId(), broker).ifPresent(why -> {
+            throw new HttpException(403, why);
+        });
         String json = stored.get().grantJson();
         try {
             return purpose == TokenPurpose.EVENTS ? WatchGrantJson.toJson(GrantJson.parseWatch(json))

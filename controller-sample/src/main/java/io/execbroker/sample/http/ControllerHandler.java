@@ -1,5 +1,6 @@
 package io.execbroker.sample.http;
 
+import io.execbroker.sample.fleet.BrokerBinding;
 import io.execbroker.sample.token.JdbcTokenStore;
 import io.execbroker.sample.token.OneTimeTokens;
 import io.vertx.core.Handler;
@@ -15,16 +16,19 @@ import java.util.Optional;
  * contract v1, DESIGN.md §5; PROTOCOL.md, "Docker events"), called by the broker. A malformed token or an unknown
  * {@code purpose} is refused before the store is asked (403, 400); otherwise the token is consumed first, so any
  * answer burns it, and {@link ControllerAnswer} says what to answer: 200 with the exec grant or the watch grant
- * (subject = the user), or 403 for a token that was unknown, used or expired, for the other purpose, or asked for
- * another command or tty than granted. An absent {@code command} or {@code tty} means "as granted"; a watch takes
+ * (subject = the user), or 403 for a token that was unknown, used or expired, presented by another broker than the
+ * one it was issued for ({@link BrokerBinding}, header {@value BrokerBinding#HEADER}), for the other purpose, or
+ * asked for another command or tty than granted. An absent {@code command} or {@code tty} means "as granted"; a watch takes
  * neither (400).
  */
 final class ControllerHandler implements Handler<RoutingContext> {
     private final JdbcTokenStore store;
+    private final BrokerBinding binding;
     private final Clock clock;
 
-    ControllerHandler(JdbcTokenStore store, Clock clock) {
+    ControllerHandler(JdbcTokenStore store, BrokerBinding binding, Clock clock) {
         this.store = store;
+        this.binding = binding;
         this.clock = clock;
     }
 
@@ -35,6 +39,7 @@ final class ControllerHandler implements Handler<RoutingContext> {
             ctx.fail(new HttpException(403, "token: missing or malformed"));
             return;
         }
+        Optional<String> broker = Optional.ofNullable(ctx.request().getHeader(BrokerBinding.HEADER));
         List<String> command = ctx.queryParam("command");
         Optional<String> tty = Optional.ofNullable(ctx.request().getParam("tty"));
         TokenPurpose purpose;
@@ -53,7 +58,7 @@ final class ControllerHandler implements Handler<RoutingContext> {
             .onSuccess(stored -> {
                 String grant;
                 try {
-                    grant = ControllerAnswer.grantJson(stored, clock.instant(), purpose, command, tty);
+                    grant = ControllerAnswer.grantJson(stored, clock.instant(), binding, broker, purpose, command, tty);
                 } catch (HttpException e) {
                     ctx.fail(e);
                     return;

@@ -3,28 +3,33 @@ package io.execbroker.sample.http;
 import io.execbroker.protocol.grant.GrantJson;
 import io.execbroker.sample.auth.UserAccount;
 import io.execbroker.sample.auth.Users;
+import io.execbroker.sample.fleet.Brokers;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code GET /api/me}: {@code {user, grants, csrfToken, brokerUrl}}. Before login {@code user} is null and
- * {@code grants} empty, and the page still gets the CSRF token it needs to post the login form (in a cookie, not a
- * session: see {@link CsrfHandler}).
+ * {@code GET /api/me}: {@code {user, grants, csrfToken, brokers}}, and {@code brokerUrl} with one broker (in a
+ * fleet each token's answer says its broker's URL). {@code brokers} are the ids of the brokers that serve the user's
+ * grants, in configured order (the events panel watches each). Before login {@code user} is null and
+ * {@code grants} and {@code brokers} empty, and the page still gets the CSRF token it needs to post the login form
+ * (in a cookie, not a session: see {@link CsrfHandler}).
  */
 final class MeHandler implements Handler<RoutingContext> {
     private final Users users;
     private final CsrfHandler csrf;
-    private final URI brokerUrl;
+    private final Brokers brokers;
+    private final BrokerChoice choice;
 
-    MeHandler(Users users, CsrfHandler csrf, URI brokerUrl) {
+    MeHandler(Users users, CsrfHandler csrf, Brokers brokers) {
         this.users = users;
         this.csrf = csrf;
-        this.brokerUrl = brokerUrl;
+        this.brokers = brokers;
+        this.choice = new BrokerChoice(brokers);
     }
 
     @Override
@@ -33,11 +38,15 @@ final class MeHandler implements Handler<RoutingContext> {
         JsonArray grants = new JsonArray();
         account.ifPresent(a -> a.grants().forEach(g -> grants.add(new JsonObject(GrantJson.toJson(g)))));
         ctx.response().putHeader("Cache-Control", "no-store");
-        ctx.json(new JsonObject()
+        JsonObject me = new JsonObject()
             .put("user", account.map(UserAccount::name).orElse(null))
             .put("grants", grants)
             .put("csrfToken", csrf.tokenFor(ctx))
-            .put("brokerUrl", brokerUrl.toString()));
+            .put("brokers", new JsonArray(account.map(choice::brokersOf).orElse(List.of())));
+        if (!brokers.isFleet()) {
+            me.put("brokerUrl", brokers.routes().get(0).url().toString());
+        }
+        ctx.json(me);
     }
 
     /** Returns the session's user, if signed in and still in the users file. Never creates a session. */

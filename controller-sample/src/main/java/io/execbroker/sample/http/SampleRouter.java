@@ -2,6 +2,8 @@ package io.execbroker.sample.http;
 
 import io.execbroker.sample.auth.LoginThrottle;
 import io.execbroker.sample.auth.Users;
+import io.execbroker.sample.fleet.BrokerBinding;
+import io.execbroker.sample.fleet.Brokers;
 import io.execbroker.sample.token.JdbcTokenStore;
 import io.execbroker.sample.token.RsaSigningKey;
 import io.execbroker.sample.token.TokenIssuer;
@@ -14,7 +16,6 @@ import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.sstore.SessionStore;
 
-import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Optional;
@@ -39,10 +40,12 @@ public final class SampleRouter {
      * @param passwordWorker where password checks run, with a bounded queue
      * @param loginThrottle the login limits, asked before each password check
      * @param sessionStore where signed-in sessions live (the router stores no other)
+     * @param brokers the broker or fleet tokens are for, and which serves which container
      */
     public record Parts(Users users, TokenIssuer issuer, Optional<JdbcTokenStore> tokenStore,
                         Optional<String> brokerSecret, Optional<RsaSigningKey> signingKey, BoundedWorker passwordWorker,
-                        LoginThrottle loginThrottle, SessionStore sessionStore, URI brokerUrl, boolean secureCookie, Clock clock) {
+                        LoginThrottle loginThrottle, SessionStore sessionStore, Brokers brokers, boolean secureCookie,
+                        Clock clock) {
     }
 
     private SampleRouter() {
@@ -53,7 +56,7 @@ public final class SampleRouter {
         router.route().failureHandler(new FailureHandler());
         parts.tokenStore().ifPresent(store -> router.get("/controller")
             .handler(new BrokerSecretHandler(parts.brokerSecret().orElseThrow()))
-            .handler(new ControllerHandler(store, parts.clock())));
+            .handler(new ControllerHandler(store, new BrokerBinding(parts.brokers()), parts.clock())));
         parts.signingKey().ifPresent(key -> router.get("/.well-known/jwks.json").handler(ctx -> ctx.response()
             .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "max-age=300")
             .end(key.jwksJson())));
@@ -72,8 +75,8 @@ public final class SampleRouter {
         router.post("/login").handler(new LoginHandler(parts.users(), parts.passwordWorker(), parts.loginThrottle(),
             csrf));
         router.post("/logout").handler(new LogoutHandler());
-        router.get("/api/me").handler(new MeHandler(parts.users(), csrf, parts.brokerUrl()));
-        router.post("/api/tokens").handler(new TokenRequestHandler(parts.users(), parts.issuer(), parts.brokerUrl()));
+        router.get("/api/me").handler(new MeHandler(parts.users(), csrf, parts.brokers()));
+        router.post("/api/tokens").handler(new TokenRequestHandler(parts.users(), parts.issuer(), parts.brokers()));
         // The browser client from the protocol jar and the xterm.js WebJars, both under META-INF/resources
         // (a StaticHandler on a /prefix/* route looks up the path after the prefix).
         router.route("/exec-broker/*").handler(StaticHandler.create("META-INF/resources/exec-broker"));

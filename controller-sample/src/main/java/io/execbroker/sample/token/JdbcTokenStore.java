@@ -25,6 +25,9 @@ public final class JdbcTokenStore {
         "CREATE TABLE IF NOT EXISTS exec_tokens (token_hash VARCHAR(64) PRIMARY KEY, subject VARCHAR(256) NOT NULL, "
             + "grant_json VARCHAR(" + MAX_GRANT_CHARS + ") NOT NULL, expires_at BIGINT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS exec_tokens_expires_at ON exec_tokens (expires_at)",
+        // The broker a token is bound to; a column of its own so that tables made before fleets get it too (H2 and
+        // PostgreSQL both know IF NOT EXISTS here). NULL in rows stored before.
+        "ALTER TABLE exec_tokens ADD COLUMN IF NOT EXISTS broker_id VARCHAR(253)",
     };
 
     private final DataSource dataSource;
@@ -55,11 +58,12 @@ public final class JdbcTokenStore {
         }
         return worker.executeBlocking(() -> {
             try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "INSERT INTO exec_tokens (token_hash, subject, grant_json, expires_at) VALUES (?, ?, ?, ?)")) {
+                "INSERT INTO exec_tokens (token_hash, subject, grant_json, expires_at, broker_id) VALUES (?, ?, ?, ?, ?)")) {
                 s.setString(1, tokenHash);
                 s.setString(2, token.subject());
                 s.setString(3, token.grantJson());
                 s.setLong(4, token.expiresAt().toEpochMilli());
+                s.setString(5, token.brokerId().orElse(null));
                 s.executeUpdate();
             }
             return null;
@@ -90,13 +94,14 @@ public final class JdbcTokenStore {
     private static Optional<StoredToken> consume(Connection c, String tokenHash) throws SQLException {
         StoredToken token;
         try (PreparedStatement s = c.prepareStatement(
-            "SELECT subject, grant_json, expires_at FROM exec_tokens WHERE token_hash = ?")) {
+            "SELECT subject, grant_json, expires_at, broker_id FROM exec_tokens WHERE token_hash = ?")) {
             s.setString(1, tokenHash);
             try (ResultSet rs = s.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                token = new StoredToken(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)));
+                token = new StoredToken(rs.getString(1), rs.getString(2), Instant.ofEpochMilli(rs.getLong(3)),
+                    Optional.ofNullable(rs.getString(4)));
             }
         }
         try (PreparedStatement s = c.prepareStatement("DELETE FROM exec_tokens WHERE token_hash = ?")) {

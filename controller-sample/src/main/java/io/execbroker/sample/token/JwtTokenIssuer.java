@@ -22,20 +22,23 @@ import java.util.Optional;
 /**
  * Signs an RS256 JWT per grant (DESIGN.md §6): claim {@code exec} holds the grant JSON as an object, or for a watch
  * of Docker events claim {@code events} holds the scope (never both); {@code sub} is the user, {@code jti} is random
- * so the broker's replay cache makes it single-use, {@code exp} is now + TTL. Nothing is stored. Thread safe.
+ * so the broker's replay cache makes it single-use, {@code exp} is now + TTL, {@code aud} is the configured audience
+ * or else the id of the broker the token is for (a fleet), which refuses it everywhere else. Nothing is stored.
+ * Thread safe.
  */
 public final class JwtTokenIssuer implements TokenIssuer {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final RsaSigningKey key;
     private final Algorithm algorithm;
-    private final String audience;
+    private final Optional<String> audience;
     private final Optional<String> issuer;
     private final Clock clock;
     private final Duration ttl;
     private final SecureRandom random;
 
-    public JwtTokenIssuer(RsaSigningKey key, String audience, Optional<String> issuer, Clock clock, Duration ttl,
+    /** @param audience the {@code aud} of every JWT, or empty for the id of the broker each one is for */
+    public JwtTokenIssuer(RsaSigningKey key, Optional<String> audience, Optional<String> issuer, Clock clock, Duration ttl,
                           SecureRandom random) {
         this.key = key;
         this.algorithm = Algorithm.RSA256(key.publicKey(), key.privateKey());
@@ -47,26 +50,26 @@ public final class JwtTokenIssuer implements TokenIssuer {
     }
 
     @Override
-    public Future<IssuedToken> issue(ExecGrant grant) {
+    public Future<IssuedToken> issue(ExecGrant grant, String brokerId) {
         Map<String, Object> exec;
         try {
             exec = MAPPER.readValue(GrantJson.toJson(grant), new TypeReference<Map<String, Object>>() { });
         } catch (JsonProcessingException e) {
             return Future.failedFuture(e);
         }
-        return Future.succeededFuture(sign("exec", exec, grant.subject()));
+        return Future.succeededFuture(sign("exec", exec, grant.subject(), brokerId));
     }
 
     @Override
-    public Future<IssuedToken> issueWatch(WatchGrant grant) {
-        return Future.succeededFuture(sign("events", WatchGrantJson.scope(grant.scope()), grant.subject()));
+    public Future<IssuedToken> issueWatch(WatchGrant grant, String brokerId) {
+        return Future.succeededFuture(sign("events", WatchGrantJson.scope(grant.scope()), grant.subject(), brokerId));
     }
 
-    private IssuedToken sign(String claim, Map<String, Object> value, Optional<String> subject) {
+    private IssuedToken sign(String claim, Map<String, Object> value, Optional<String> subject, String brokerId) {
         Instant now = clock.instant();
         JWTCreator.Builder jwt = JWT.create()
             .withKeyId(key.kid())
-            .withAudience(audience)
+            .withAudience(audience.orElse(brokerId))
             .withJWTId(OneTimeTokens.newToken(random))
             .withIssuedAt(now)
             .withExpiresAt(now.plus(ttl))

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -32,7 +33,15 @@ public final class WatchScopes {
      * without it, as Docker does; one that is not a Docker name is left out, never turned into a pattern.
      */
     public static Optional<WatchGrant> of(UserAccount account) {
-        List<String> containers = containers(account.grants());
+        return of(account, container -> true);
+    }
+
+    /**
+     * Returns the watch grant of {@code account} narrowed to the containers {@code served} accepts (those of one
+     * broker, in a fleet: a broker sees only its own engine's events); empty when none is left.
+     */
+    public static Optional<WatchGrant> of(UserAccount account, Predicate<String> served) {
+        List<String> containers = containers(account.grants()).stream().filter(served).toList();
         if (containers.isEmpty()) {
             return Optional.empty();
         }
@@ -41,7 +50,7 @@ public final class WatchScopes {
     }
 
     /** Returns the distinct, exactly matched container names of {@code grants}, in order. */
-    static List<String> containers(List<ExecGrant> grants) {
+    public static List<String> containers(List<ExecGrant> grants) {
         Set<String> names = new LinkedHashSet<>();
         for (ExecGrant grant : grants) {
             String name = grant.container().startsWith("/") ? grant.container().substring(1) : grant.container();

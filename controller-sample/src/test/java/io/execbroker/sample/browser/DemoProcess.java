@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,18 +29,30 @@ final class DemoProcess implements AutoCloseable {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     final int appPort;
     final int brokerPort;
+    /** The second broker's port, with {@code --two-hosts}. */
+    final int broker2Port;
+    /** The ops ports (metrics, probes) of the broker and, with {@code --two-hosts}, the second broker. */
+    final int opsPort;
+    final int ops2Port;
     final Path dir;
 
-    private DemoProcess(Path repoRoot, Path dir, int appPort, int brokerPort, Map<String, String> env)
-        throws IOException {
+    private DemoProcess(Path repoRoot, Path dir, int appPort, int brokerPort, Map<String, String> env,
+                        List<String> args) throws IOException {
         this.dir = dir;
         this.appPort = appPort;
         this.brokerPort = brokerPort;
-        ProcessBuilder builder = new ProcessBuilder("bash", repoRoot.resolve("deploy/demo.sh").toString(), "--no-build")
-            .redirectErrorStream(true);
+        this.broker2Port = freePort();
+        this.opsPort = freePort();
+        this.ops2Port = freePort();
+        List<String> command = new ArrayList<>(List.of("bash", repoRoot.resolve("deploy/demo.sh").toString(),
+            "--no-build"));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("DEMO_APP_PORT", Integer.toString(appPort));
         builder.environment().put("DEMO_BROKER_PORT", Integer.toString(brokerPort));
-        builder.environment().put("DEMO_OPS_PORT", Integer.toString(freePort()));
+        builder.environment().put("DEMO_OPS_PORT", Integer.toString(opsPort));
+        builder.environment().put("DEMO_BROKER2_PORT", Integer.toString(broker2Port));
+        builder.environment().put("DEMO_OPS2_PORT", Integer.toString(ops2Port));
         builder.environment().put("DEMO_DIR", dir.toString());
         builder.environment().putAll(env);
         process = builder.start();
@@ -55,12 +68,17 @@ final class DemoProcess implements AutoCloseable {
 
     /** Starts the demo with more environment, such as {@code DEMO_TLS_CERT}, and waits until it says it is ready. */
     static DemoProcess start(Path dir, Map<String, String> env) throws Exception {
+        return start(dir, env, List.of());
+    }
+
+    /** Starts the demo with more environment and arguments, such as {@code --two-hosts}, and waits until ready. */
+    static DemoProcess start(Path dir, Map<String, String> env, List<String> args) throws Exception {
         Path root = repoRoot();
         for (String jar : List.of("broker/target/exec-broker.jar", "controller-sample/target/controller-sample.jar")) {
             assertThat(root.resolve(jar)).as("%s, built by package (./mvnw verify builds it before this test)", jar)
                 .exists();
         }
-        DemoProcess demo = new DemoProcess(root, dir, freePort(), freePort(), env);
+        DemoProcess demo = new DemoProcess(root, dir, freePort(), freePort(), env, args);
         try {
             demo.ready.get(120, TimeUnit.SECONDS);
         } catch (Exception e) {

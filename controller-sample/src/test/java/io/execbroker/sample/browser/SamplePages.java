@@ -87,7 +87,12 @@ final class SamplePages {
 
     /** Waits until the events panel's status line's data-state is {@code state} (connected, reconnecting, ...). */
     String awaitEventsState(String state) {
-        By status = By.id("events-status");
+        return awaitEventsState("events-status", state);
+    }
+
+    /** The same for the status line with this id (a fleet's start page has one per broker: events-status-1, ...). */
+    String awaitEventsState(String id, String state) {
+        By status = By.id(id);
         waitFor(ExpectedConditions.attributeToBe(status, "data-state", state));
         return driver.findElement(status).getText();
     }

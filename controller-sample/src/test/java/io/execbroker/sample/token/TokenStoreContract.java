@@ -68,13 +68,32 @@ abstract class TokenStoreContract {
     }
 
     @Test
+    void addsTheBrokerColumnToATableMadeBeforeFleetsAndReadsItsRowsAsBoundToNoBroker() throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP TABLE exec_tokens");
+            s.execute("CREATE TABLE exec_tokens (token_hash VARCHAR(64) PRIMARY KEY, subject VARCHAR(256) NOT NULL, "
+                + "grant_json VARCHAR(65536) NOT NULL, expires_at BIGINT NOT NULL)");
+            s.execute("INSERT INTO exec_tokens VALUES ('old', 'alice', '{}', 1)");
+        }
+
+        await(store.createSchema());
+        await(store.createSchema());
+
+        assertThat(await(store.consume("old"))).contains(new StoredToken("alice", "{}", Instant.ofEpochMilli(1),
+            Optional.empty()));
+        assertThat(await(store.consume(issue()))).hasValueSatisfying(token ->
+            assertThat(token.brokerId()).contains("host-a"));
+    }
+
+    @Test
     void redeemsAnIssuedTokenOnceWithItsGrantAndExpiry() {
         String hash = issue();
 
         Optional<StoredToken> first = await(store.consume(hash));
         Optional<StoredToken> second = await(store.consume(hash));
 
-        assertThat(first).contains(new StoredToken("alice", GrantJson.toJson(ALICE_SHELL), SampleFixture.START.plus(TTL)));
+        assertThat(first).contains(new StoredToken("alice", GrantJson.toJson(ALICE_SHELL), SampleFixture.START.plus(TTL),
+            Optional.of("host-a")));
         assertThat(second).isEmpty();
         assertThat(rows()).isZero();
     }
@@ -130,7 +149,7 @@ abstract class TokenStoreContract {
 
     /** Issues alice's shell token at the clock's time and returns the hash it is stored under. */
     private String issue() {
-        return OneTimeTokens.hash(await(issuer.issue(ALICE_SHELL)).token());
+        return OneTimeTokens.hash(await(issuer.issue(ALICE_SHELL, "host-a")).token());
     }
 
     private int rows() {
