@@ -39,6 +39,8 @@ class DeployedJvmFlagsTest {
         assertThat(Files.readString(DEPLOY.resolve("systemd").resolve("exec-broker.service")))
             .contains("ExecStart=/usr/bin/java " + line + " -jar ").contains("Environment=" + ENV + "\n");
         String demo = Files.readString(DEPLOY.resolve("demo.sh"));
-        assertThat(demo).contains("BROKER_JVM=(" + line + ")\n").contains(ENV + " java \"${BROKER_JVM[@]}\" -jar ");
+        // Every broker the demo starts (one, or two with --two-hosts) is started by one function.
+        assertThat(demo).contains("BROKER_JVM=(" + line + ")\n")
+            .contains("env " + ENV + " \"$@\" java \"${BROKER_JVM[@]}\" -jar ");
     }
 }

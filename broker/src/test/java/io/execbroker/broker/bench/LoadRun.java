@@ -65,6 +65,7 @@ final class LoadRun {
         int directThreads;
         long jvmRssWith;
         String directLoad;
+        Mixed directMixed;
         try (DirectSubject direct = DirectSubject.start()) {
             t0 = System.nanoTime();
             directFleet = EchoFleet.open(direct, rig.cat(), n, progress);
@@ -73,6 +74,9 @@ final class LoadRun {
             directThreads = ThreadCpu.sample(DirectSubject.THREAD_PREFIX).threads();
             directRtt = directFleet.roundsInTurn(options.rounds());
             directLoad = ExecBenchmark.loadAverage();
+            // The same bulk sessions and flood through the broker, the round trips over the direct execs: what the
+            // machine's load costs interactive frames that pass no broker.
+            directMixed = mixedLoad(directFleet);
             int notClean = directFleet.closeAll();
             BenchException.check(notClean == 0, notClean + " direct execs did not exit 0 after their stdin ended");
         }
@@ -98,11 +102,11 @@ final class LoadRun {
             directThreads + " (client's own)", "", both);
         row("open fds idle -> with sessions", idle.fds() + " -> " + loaded.fds(), "-", "", loaded.load());
         rttRows("1-byte RTT in turn", brokerRtt, directRtt, rttLoad + " / " + directLoad);
-        rttRows("1-byte RTT in turn, mixed load", mixed.rtt, null, mixed.load);
+        rttRows("1-byte RTT in turn, mixed load", mixed.rtt, directMixed.rtt, mixed.load + " / " + directMixed.load);
         row("  mixed: bulk stdout, MiB/s (" + options.bulkStreams() + " x " + options.bulkMib() + " MiB, together)",
-            f1(mixed.bulkMibPerS), "-", "", mixed.load);
-        row("  mixed: handshakes without a token, /s (" + mixed.floodStatuses + ")", f1(mixed.floodPerS), "-", "",
-            mixed.load);
+            f1(mixed.bulkMibPerS), f1(directMixed.bulkMibPerS), "", mixed.load + " / " + directMixed.load);
+        row("  mixed: handshakes without a token, /s", f1(mixed.floodPerS) + " " + mixed.floodStatuses,
+            f1(directMixed.floodPerS) + " " + directMixed.floodStatuses, "", mixed.load + " / " + directMixed.load);
         row("drop all at once: every process gone, s", drop.processesGoneS < 0 ? "NOT within 120 s"
             : f2(drop.processesGoneS), "-", "", drop.load);
         row("drop: survivors after that", drop.survivors, "-", "", drop.load);
@@ -114,10 +118,10 @@ final class LoadRun {
         out.append(TextTable.render(rows, 1, 3));
         out.append("RTT in turn: one 1-byte round trip through each open session, one session after another, ")
             .append(options.rounds()).append(" rounds: what one user sees while the others hold theirs open.\n")
-            .append("Mixed load: the same in-turn round trips over the broker's ").append(n)
-            .append(" sessions while ").append(options.bulkStreams()).append(" bulk `head -c ")
-            .append(options.bulkMib()).append("M /dev/zero` sessions and ").append(options.floodThreads())
-            .append(" threads of token-less handshakes (401) run.\n")
+            .append("Mixed load: the same in-turn round trips over the ").append(n)
+            .append(" sessions (broker's, then direct) while ").append(options.bulkStreams())
+            .append(" bulk `head -c ").append(options.bulkMib()).append("M /dev/zero` sessions through the broker and ")
+            .append(options.floodThreads()).append(" threads of token-less handshakes (401) at it run.\n")
             .append("Direct RSS is the bench JVM's (its direct client and nothing else open by then).\n");
         BenchException.check(drop.processesGoneS >= 0 && drop.sessionsZeroS >= 0,
             "after the drop: processes or sessions left; table:\n" + out);
