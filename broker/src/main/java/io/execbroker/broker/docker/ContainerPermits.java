@@ -14,10 +14,15 @@ import java.util.function.Supplier;
 /**
  * At most {@code perContainer} tasks at once per container; the others wait their turn, in order. Teardowns take a
  * permit from their TERM until Docker confirms the exit, so that a mass drop (a thousand clients gone at once) ends
- * the processes of one container a few dozen at a time: containerd's shim hands each exit to its subscribers through
- * buffers of 32, and a burst of a thousand exits in one container left this host's shim (containerd 1.6.20) with
- * unreaped processes and dockerd's API for that container hung for minutes, twice in three runs. Thread safe; each
- * task starts on the context it was asked from.
+ * the processes of one container a few at a time. Why: containerd's shim (1.6.20 here) holds its event lock while it
+ * starts an exec and waits for {@code runc exec}'s own exit, and its exit loop, which needs that lock, takes exits from
+ * a channel of 32. More than 32 exits while any exec starts in that container deadlock the shim: its goroutine dump
+ * shows the start waiting on the reaper, the exit loop on the event lock and every other call on the task lock, and
+ * dockerd's API for the container hangs until the shim is killed (three of five 1,000-session drops here, the last one
+ * with 32 permits). A permit frees only once Docker reports the exit, which passes through that same exit loop, so
+ * the broker's kills add at most {@code perContainer} exits to the channel in any such window. Exits the broker does
+ * not cause (processes that end by themselves) are not paced. Thread safe; each task starts on the context it was
+ * asked from.
  */
 final class ContainerPermits {
     private final Vertx vertx;

@@ -2,13 +2,11 @@ package io.execbroker.broker.docker;
 
 import io.execbroker.broker.ops.BrokerMetrics;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.OptionalLong;
 
 /**
  * Kills the process of an exec whose session ended before it did, and everything it started (DESIGN.md §8).
@@ -41,15 +39,9 @@ import java.util.OptionalLong;
  *
  * <p>The pid Docker reports is in the Docker host's pid namespace, so the broker must run there (on the host, or
  * with {@code hostPID}); a root it cannot see as a process of the container fails the teardown ("unconfirmed")
- * unless Docker reports the exec's exit. Thread safe.
+ * unless Docker reports the exec's exit. What it waits for from Docker is {@link ExecWaits}. Thread safe.
  */
 public final class ExecTerminator {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExecTerminator.class);
-    /** The first wait between two exec inspects; each wait doubles, up to {@link #MAX_POLL}. */
-    private static final Duration FIRST_POLL = Duration.ofMillis(20);
-    private static final Duration MAX_POLL = Duration.ofMillis(500);
-    /** The wait between two exec inspects once a wait has lasted {@link #PATIENCE}: a stuck engine is not pressed. */
-    private static final Duration SLOW_POLL = Duration.ofSeconds(5);
     /**
      * How long Docker may take to take up a start, or to report an exit after KILL. A busy engine (a hundred sessions
      * ending at once) reports late, and polls that back off keep the teardowns from adding to its load.
@@ -67,19 +59,16 @@ public final class ExecTerminator {
     private static final Duration TRACK = Duration.ofMillis(200);
     /**
      * Teardowns of one container past their TERM at once, until Docker confirms each exit: a mass drop ends its
-     * processes this many at a time ({@link ContainerPermits} says why).
+     * processes this many at a time, a quarter of the shim's exit channel of 32 ({@link ContainerPermits} says why).
      */
-    static final int KILLS_PER_CONTAINER = 32;
+    static final int KILLS_PER_CONTAINER = 8;
 
-    private final Vertx vertx;
-    private final DockerControl control;
     private final WorkerExecutor workers;
     private final ProcessTable table;
     private final ContainerScans scans;
     private final ContainerPermits permits;
+    private final ExecWaits waits;
     private final Duration grace;
-    private final Duration patience;
-    private final Duration startPatience;
     private final BrokerMetrics metrics;
 
     public ExecTerminator(Vertx vertx, DockerControl control, WorkerExecutor workers, Duration grace) {
@@ -105,15 +94,12 @@ public final class ExecTerminator {
     private ExecTerminator(Vertx vertx, DockerControl control, WorkerExecutor workers, ProcessTable table,
                            Duration grace, Duration patience, Duration startPatience, BrokerMetrics metrics) {
         this.metrics = metrics;
-        this.vertx = vertx;
-        this.control = control;
         this.workers = workers;
         this.table = table;
         this.scans = new ContainerScans(vertx, workers, table::container);
         this.permits = new ContainerPermits(vertx, KILLS_PER_CONTAINER);
+        this.waits = new ExecWaits(vertx, control, workers, table, patience, startPatience);
         this.grace = grace;
-        this.patience = patience;
-        this.startPatience = startPatience;
     }
 
     /**
@@ -124,7 +110,7 @@ public final class ExecTerminator {
     public Future<ExecState> terminate(String execId) {
         long started = System.nanoTime();
         String[] result = {"exited"};
-        return awaitStart(execId, started, FIRST_POLL, false).compose(state -> {
+        return waits.started(execId).compose(state -> {
             if (state.exited()) {
                 return Future.succeededFuture(state);
             }
@@ -132,7 +118,7 @@ public final class ExecTerminator {
             return permits.run(container, () -> workers.executeBlocking(() -> table.inContainer(state.pid(), container),
                     false)
                 .compose(root -> root.isPresent() ? kill(execId, state, ExecTree.of(root.get()), result)
-                    : awaitUnseen(execId, state, System.nanoTime(), FIRST_POLL)));
+                    : waits.unseenExited(execId, state)));
         }).andThen(done -> metrics.teardown(done.failed() ? "gave_up" : result[0],
             Duration.ofNanos(System.nanoTime() - started)));
     }
@@ -167,7 +153,7 @@ public final class ExecTerminator {
                 long termAt = System.nanoTime();
                 return scan(tree, container, Signal.TERM)
                     .compose(live -> live.isEmpty() ? Future.<Void>succeededFuture() : track(tree, container, termAt))
-                    .compose(v -> killUntilGone(execId, tree, container, System.nanoTime(), FIRST_POLL))
+                    .compose(v -> killUntilGone(execId, tree, container, System.nanoTime(), ExecWaits.FIRST_POLL))
                     .map(v -> found.size());
             });
     }
@@ -186,9 +172,10 @@ public final class ExecTerminator {
                 }
                 result[0] = "killed_after_kill";
                 long killAt = System.nanoTime();
-                return delay(FIRST_POLL).compose(v -> killUntilGone(execId, tree, container, killAt, FIRST_POLL));
+                return waits.delay(ExecWaits.FIRST_POLL)
+                    .compose(v -> killUntilGone(execId, tree, container, killAt, ExecWaits.FIRST_POLL));
             })
-            .compose(v -> awaitExit(execId, state, tree.root(), System.nanoTime(), FIRST_POLL));
+            .compose(v -> waits.killedExited(execId, state, tree.root()));
     }
 
     /** Scans the container during the grace period, so that the tree knows every child before its parent dies. */
@@ -197,7 +184,7 @@ public final class ExecTerminator {
         if (left.isNegative() || left.isZero()) {
             return Future.succeededFuture();
         }
-        return delay(left.compareTo(TRACK) < 0 ? left : TRACK)
+        return waits.delay(left.compareTo(TRACK) < 0 ? left : TRACK)
             .compose(v -> scan(tree, container, Signal.NONE))
             .compose(live -> live.isEmpty() ? Future.succeededFuture() : track(tree, container, termAt));
     }
@@ -212,11 +199,12 @@ public final class ExecTerminator {
                 return Future.succeededFuture();
             }
             Duration waited = Duration.ofNanos(System.nanoTime() - since);
-            if (waited.compareTo(patience) >= 0) {
+            if (waited.compareTo(waits.patience()) >= 0) {
                 return Future.failedFuture("exec " + execId + ": " + live.size() + " of its processes still run after"
-                    + " KILL (" + patience.toSeconds() + " s): " + describe(live));
+                    + " KILL (" + waits.patience().toSeconds() + " s): " + describe(live));
             }
-            return delay(wait).compose(v -> killUntilGone(execId, tree, container, since, next(wait, waited)));
+            return waits.delay(wait)
+                .compose(v -> killUntilGone(execId, tree, container, since, waits.next(wait, waited)));
         });
     }
 
@@ -248,89 +236,6 @@ public final class ExecTerminator {
         }
     }
 
-    /**
-     * The pid Docker reports is not a process of the container in this broker's {@code /proc}: either the process
-     * has just exited (Docker records it soon), or the broker does not see the Docker host's pids and cannot signal
-     * it. Inspects the exec until Docker reports its exit; fails past the {@link #patience}.
-     */
-    private Future<ExecState> awaitUnseen(String execId, ExecState unseen, long since, Duration wait) {
-        return control.inspect(execId).compose(state -> {
-            if (state.exited()) {
-                return Future.succeededFuture(state);
-            }
-            Duration waited = Duration.ofNanos(System.nanoTime() - since);
-            if (waited.compareTo(patience) < 0) {
-                return delay(wait).compose(v -> awaitUnseen(execId, unseen, since, next(wait, waited)));
-            }
-            return workers.executeBlocking(() -> table.stat(unseen.pid()).isPresent(), false)
-                .compose(present -> Future.failedFuture("exec " + execId + " still runs after " + patience.toSeconds()
-                    + " s and its pid " + unseen.pid() + (present ? " is a process of another cgroup" : " is no"
-                    + " process") + " in this broker's /proc (expected: a process of container "
-                    + shortId(unseen.containerId()) + "): it cannot be signalled; run the broker in the Docker host's"
-                    + " pid namespace"));
-        });
-    }
-
-    /**
-     * Inspects the exec until it has a pid or an exit code. While Docker says it is starting the process, waits up
-     * to {@link #startPatience} (a process that appears after the broker gave up would run on, unkilled); otherwise
-     * (Docker never took the start up) up to {@link #patience}.
-     */
-    private Future<ExecState> awaitStart(String execId, long since, Duration wait, boolean warned) {
-        return control.inspect(execId).compose(state -> {
-            if (state.exited() || state.pid() > 0) {
-                return Future.succeededFuture(state);
-            }
-            Duration waited = Duration.ofNanos(System.nanoTime() - since);
-            boolean starting = state.running();
-            Duration limit = starting ? startPatience : patience;
-            if (waited.compareTo(limit) >= 0) {
-                return Future.failedFuture("exec " + execId + (starting ? " still starting" : " neither started nor"
-                    + " exited") + " (" + limit.toSeconds() + " s)");
-            }
-            boolean warn = starting && !warned && waited.compareTo(patience) >= 0;
-            if (warn) {
-                LOG.warn("exec {} has been starting for {} s: waiting up to {} s to kill it once it runs", execId,
-                    waited.toSeconds(), startPatience.toSeconds());
-            }
-            return delay(wait).compose(v -> awaitStart(execId, since, next(wait, waited), warned || warn));
-        });
-    }
-
-    /**
-     * Inspects the exec until Docker reports its exit. Past {@link #patience} with Docker still saying it runs, the
-     * killed root process itself is looked at: dead (gone, or a zombie its parent has yet to reap) is enough.
-     */
-    private Future<ExecState> awaitExit(String execId, ExecState killed, ProcStat root, long since, Duration wait) {
-        return control.inspect(execId).compose(state -> {
-            if (state.exited()) {
-                return Future.succeededFuture(state);
-            }
-            Duration waited = Duration.ofNanos(System.nanoTime() - since);
-            if (waited.compareTo(patience) < 0) {
-                return delay(wait).compose(v -> awaitExit(execId, killed, root, since, next(wait, waited)));
-            }
-            return workers.executeBlocking(() -> isDead(root, killed.containerId()), false).compose(dead -> {
-                if (!dead) {
-                    return Future.failedFuture("exec " + execId + " still runs after KILL (" + patience.toSeconds()
-                        + " s)");
-                }
-                LOG.debug("exec {}: pid {} is dead, Docker has yet to record its exit", execId, killed.pid());
-                return Future.succeededFuture(new ExecState(false, killed.pid(), OptionalLong.empty(),
-                    killed.containerId()));
-            });
-        });
-    }
-
-    /**
-     * Returns true if {@code process} no longer runs as a process of the container: gone, a zombie (dead, its exit not
-     * yet collected by its parent, the container runtime), or its pid now names a newer process.
-     */
-    private boolean isDead(ProcStat process, String containerId) {
-        return table.inContainer(process.pid(), containerId).map(now -> !now.sameProcess(process) || now.dead())
-            .orElse(true);
-    }
-
     private static String describe(List<ProcStat> processes) {
         StringBuilder text = new StringBuilder();
         for (ProcStat p : processes.subList(0, Math.min(10, processes.size()))) {
@@ -340,25 +245,6 @@ public final class ExecTerminator {
         return processes.size() > 10 ? text + ", ..." : text.toString();
     }
 
-    private static String shortId(String containerId) {
-        return containerId.substring(0, Math.min(12, containerId.length()));
-    }
-
-    /** The wait after {@code wait}: doubled, up to {@link #MAX_POLL}, or {@link #SLOW_POLL} past the patience. */
-    private Duration next(Duration wait, Duration waited) {
-        if (waited.compareTo(patience) >= 0) {
-            return SLOW_POLL;
-        }
-        Duration doubled = wait.multipliedBy(2);
-        return doubled.compareTo(MAX_POLL) < 0 ? doubled : MAX_POLL;
-    }
-
     /** What a scan sends to the live processes it finds. */
     private enum Signal { NONE, TERM, KILL }
-
-    private Future<Void> delay(Duration duration) {
-        Promise<Void> promise = Promise.promise();
-        vertx.setTimer(Math.max(1, duration.toMillis()), id -> promise.complete());
-        return promise.future();
-    }
 }

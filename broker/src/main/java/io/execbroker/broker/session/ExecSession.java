@@ -16,6 +16,7 @@ import io.execbroker.protocol.frame.FrameType;
 import io.execbroker.protocol.grant.ExecGrant;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -39,8 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecSession {
     private static final Logger LOG = LoggerFactory.getLogger(ExecSession.class);
-    private static final int EXIT_POLLS = 50;
-    private static final Duration EXIT_POLL = Duration.ofMillis(10);
 
     enum State { CREATING, STARTING, RUNNING, EXITING, CLOSED }
 
@@ -66,6 +65,7 @@ public final class ExecSession {
     private boolean repliesBackedUp;
     private Future<ExecHandle> starting;
     private ExecHandle handle;
+    private ExecInspections inspections;
 
     /** {@code socket} is the connection under {@code ws}: the session closes it, lingering when it must. */
     public ExecSession(Vertx vertx, ServerWebSocket ws, Channel socket, ExecGrant grant, ExecLauncher launcher,
@@ -181,6 +181,7 @@ public final class ExecSession {
     private void onStarted(ExecHandle started) {
         timing.done(SetupTiming.Step.START);
         handle = started;
+        inspections = new ExecInspections(vertx, started, () -> state != State.CLOSED);
         state = State.RUNNING;
         send(Frame.of(FrameType.RESUME));
         output.attach(handle.stream());
@@ -260,17 +261,8 @@ public final class ExecSession {
 
     /** Called by the output gate with the first output: has the process really started? */
     private void confirmStarted() {
-        handle.inspect().onComplete(ar -> {
-            if (state == State.CLOSED) {
-                return;
-            }
-            if (ar.failed() || ar.result().pid() > 0) {
-                output.confirm();
-            } else if (!ar.result().failedToStart()) {
-                vertx.setTimer(EXIT_POLL.toMillis(), id -> confirmStarted());
-            }
-            // failed to start: keep holding Docker's message; the stream ends next and onStreamEnd reports it
-        });
+        // failed to start: keep holding Docker's message; the stream ends next and onStreamEnd reports it
+        inspections.started().onSuccess(v -> output.confirm());
     }
 
     /** The Docker stream broke (read error, corrupt framing): the exit code cannot be trusted, so 1011. */
@@ -287,41 +279,31 @@ public final class ExecSession {
         state = State.EXITING;
         timing.restart();
         input.processGone();
-        readExitCode(EXIT_POLLS);
+        inspections.exited().onComplete(this::onExited);
     }
 
-    private void readExitCode(int polls) {
-        handle.inspect().onComplete(ar -> {
-            if (state == State.CLOSED) {
-                return;
-            }
-            if (ar.failed()) {
-                fail("exit code unknown: " + DockerErrors.describe(ar.cause()));
-                return;
-            }
-            ExecState exec = ar.result();
-            if (!exec.exited()) {
-                if (polls > 0) {
-                    vertx.setTimer(EXIT_POLL.toMillis(), id -> readExitCode(polls - 1));
-                } else {
-                    fail("exit code unknown: the process still runs after its output ended");
-                }
-                return;
-            }
-            timing.done(SetupTiming.Step.EXIT);
-            long code = exec.exitCode().getAsLong();
-            if (exec.failedToStart()) {
-                send(Frame.error("cannot start " + grant.command().get(0) + ": " + output.discardHeld()));
-            } else {
-                output.confirm();
-            }
-            if (code < 0 || code > 255) {
-                fail("exit code " + code + " is outside 0-255");
-                return;
-            }
-            send(Frame.stopped((int) code));
-            close(CloseCodes.NORMAL, "process exited", exec);
-        });
+    private void onExited(AsyncResult<ExecState> exited) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        if (exited.failed()) {
+            fail(exited.cause().getMessage());
+            return;
+        }
+        ExecState exec = exited.result();
+        timing.done(SetupTiming.Step.EXIT);
+        long code = exec.exitCode().getAsLong();
+        if (exec.failedToStart()) {
+            send(Frame.error("cannot start " + grant.command().get(0) + ": " + output.discardHeld()));
+        } else {
+            output.confirm();
+        }
+        if (code < 0 || code > 255) {
+            fail("exit code " + code + " is outside 0-255");
+            return;
+        }
+        send(Frame.stopped((int) code));
+        close(CloseCodes.NORMAL, "process exited", exec);
     }
 
     /** Ends the session with {@code error} and close 1011; the process is killed. */
