@@ -40,9 +40,14 @@ public final class ExecHandle {
         return terminator.killLeftovers(execId, exited);
     }
 
-    /** Closes the stream and kills the process (TERM, grace, KILL); completes once Docker confirms it exited. */
+    /**
+     * Kills the process (TERM, grace, KILL) and closes the stream; completes once Docker confirms the exit. The
+     * stream is paused at once but closed only when the terminator's turn for this container comes: closing it ends
+     * the process's stdin, and a thousand {@code cat}s or shells that see their EOF at once would exit together,
+     * outside the pace that keeps containerd's shim from deadlocking ({@link ContainerPermits}).
+     */
     public Future<ExecState> terminate() {
-        stream.close();
-        return terminator.terminate(execId);
+        stream.pause();
+        return terminator.terminate(execId, stream::close).andThen(done -> stream.close());
     }
 }

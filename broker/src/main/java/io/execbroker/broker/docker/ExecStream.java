@@ -31,6 +31,7 @@ public final class ExecStream {
     private Handler<Throwable> failure = e -> { };
     /** Bytes that came in the same read as the 101 head: the start of the stream. */
     private ByteBuf pending;
+    private boolean closed;
     private final ReadCoalescing coalescing;
 
     /**
@@ -202,8 +203,12 @@ public final class ExecStream {
         return HalfClose.shutdownOutput(socket);
     }
 
-    /** Closes the stream both ways. This does not stop the process: see {@link ExecTerminator}. */
+    /** Closes the stream both ways; again, nothing. This does not stop the process: see {@link ExecTerminator}. */
     public Future<Void> close() {
+        if (closed) {
+            return Future.succeededFuture();
+        }
+        closed = true;
         // Reads queued while paused would wait for the garbage collector's cleaner: release them now, and the
         // stream's first bytes if the stream was never started.
         if (pending != null) {

@@ -108,17 +108,29 @@ public final class ExecTerminator {
      * Fails, "unconfirmed", when it cannot say that the processes are gone.
      */
     public Future<ExecState> terminate(String execId) {
+        return terminate(execId, () -> { });
+    }
+
+    /**
+     * As {@link #terminate(String)}, and runs {@code atTurn} (on the caller's context) once this teardown's turn in
+     * its container has come, right before the first signal, or once Docker has said the exec exited: where the
+     * caller closes the exec's stream, whose end may end the process too.
+     */
+    public Future<ExecState> terminate(String execId, Runnable atTurn) {
         long started = System.nanoTime();
         String[] result = {"exited"};
         return waits.started(execId).compose(state -> {
             if (state.exited()) {
+                atTurn.run();
                 return Future.succeededFuture(state);
             }
             String container = state.containerId();
-            return permits.run(container, () -> workers.executeBlocking(() -> table.inContainer(state.pid(), container),
-                    false)
-                .compose(root -> root.isPresent() ? kill(execId, state, ExecTree.of(root.get()), result)
-                    : waits.unseenExited(execId, state)));
+            return permits.run(container, () -> {
+                atTurn.run();
+                return workers.executeBlocking(() -> table.inContainer(state.pid(), container), false)
+                    .compose(root -> root.isPresent() ? kill(execId, state, ExecTree.of(root.get()), result)
+                        : waits.unseenExited(execId, state));
+            });
         }).andThen(done -> metrics.teardown(done.failed() ? "gave_up" : result[0],
             Duration.ofNanos(System.nanoTime() - started)));
     }
