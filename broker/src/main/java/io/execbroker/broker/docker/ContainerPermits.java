@@ -72,6 +72,11 @@ final class ContainerPermits {
         return done.future();
     }
 
+    /** How many tasks of {@code container} hold a permit now. */
+    synchronized int holding(String container) {
+        return running.getOrDefault(container, 0);
+    }
+
     /** How many tasks of {@code container} wait for a permit now. */
     synchronized int waiting(String container) {
         Deque<Runnable> queue = waiting.get(container);

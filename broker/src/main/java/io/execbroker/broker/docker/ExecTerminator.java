@@ -135,6 +135,11 @@ public final class ExecTerminator {
             Duration.ofNanos(System.nanoTime() - started)));
     }
 
+    /** The teardowns' turns in {@code containerId}: for tests. */
+    ContainerPermits turns() {
+        return permits;
+    }
+
     /**
      * After the exec's own exit, kills what it left running: the processes of the root's session or process group,
      * like {@code sleep 1000 &} under {@code sh -c} or a job a shell left behind (TERM, the grace period, KILL until
