@@ -5,12 +5,16 @@
 # test classes with the Maven wrapper, then runs io.execbroker.broker.bench.ExecBenchmark in a plain JVM.
 # deploy/dev/bench.sh --load | --soak [MINUTES] | --footprint | --fleet [SECONDS]: the broker as its own JVM (the
 # jar) under load, soak, JVM flag sets and two brokers on two engines (io.execbroker.broker.bench.LoadBenchmark; --load --help for the options).
+# deploy/dev/bench.sh --handshake-floor [N] [PAUSE_MS]: a bare Vert.x WebSocket, with and without a controller GET
+# before its 101, no broker and no Docker: the floor under the setup time (io.execbroker.broker.bench.HandshakeFloor).
 # Extra Maven flags (e.g. -o for offline) go in BENCH_MAVEN_ARGS; extra JVM flags in BENCH_JAVA_OPTS.
 set -euo pipefail
 
 MAIN=io.execbroker.broker.bench.ExecBenchmark
 GOAL=test-compile
 case " $* " in
+  *" --handshake-floor "*)
+    MAIN=io.execbroker.broker.bench.HandshakeFloor ;;
   *" --load "* | *" --soak "* | *" --footprint "* | *" --fleet "*)
     MAIN=io.execbroker.broker.bench.LoadBenchmark
     GOAL="package -DskipTests" ;; # the broker runs from its jar
