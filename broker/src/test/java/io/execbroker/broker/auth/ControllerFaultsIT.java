@@ -178,8 +178,10 @@ class ControllerFaultsIT {
             assertThat(answers.get(timedOut) + answers.get(full)).isEqualTo(HANDSHAKES);
             assertThat(answers.get(timedOut)).as("calls that waited for the controller, in more than one wave")
                 .isGreaterThan(MAX_IN_FLIGHT);
+            // Never more than the bound. Not exactly the bound: on a loaded host a call can time out before its bytes
+            // reach the controller, so a wave may show fewer (6 of 8 once in CI); the 503s above show the bound bit.
             assertThat(controller.mostOpen()).as("calls outstanding at once, on the controller's side")
-                .isEqualTo(MAX_IN_FLIGHT);
+                .isGreaterThan(1).isLessThanOrEqualTo(MAX_IN_FLIGHT);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(controller.open()).as("calls still open at the controller").isZero());
             assertBackTo(before);
