@@ -40,7 +40,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
@@ -54,7 +53,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Wires one broker: Docker clients, the session registry, the events hub and the HTTP server. Nothing else lives here. */
+/** Wires one broker: Docker clients, the session registry, the events hub and the HTTP servers. Nothing else lives here. */
 public final class Broker {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Broker.class);
     /** Offered back to clients that ask for it; a client that offers none gets v1 as well. */
@@ -74,6 +73,11 @@ public final class Broker {
     private static final int LOOKUP_WORKERS = 4;
     /** Lookups waiting for Docker at once (queued or running); past them a handshake gets 503 at once. */
     private static final int MAX_WAITING_LOOKUPS = 32;
+    /**
+     * HTTP servers on the port, one per event loop ({@link EventLoopServers}): one per core, so that the sessions
+     * spread over the cores.
+     */
+    private static final int EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
     /** Connections to Docker for events at once: the shared stream and the watchers' catch-ups (each about 1 s). */
     private static final int EVENT_STREAMS = 33;
 
@@ -83,7 +87,7 @@ public final class Broker {
     private final WorkerExecutor lookups;
     private final NetClient streams;
     private final SessionRegistry registry;
-    private final HttpServer server;
+    private final EventLoopServers servers;
     private final EventHub hub;
     private final HttpClient events;
     private final BrokerMetrics metrics;
@@ -92,7 +96,7 @@ public final class Broker {
     private final Future<Void> background;
 
     private Broker(Vertx vertx, DockerClient docker, WorkerExecutor workers, WorkerExecutor lookups, NetClient streams,
-                   SessionRegistry registry, HttpServer server, EventHub hub, HttpClient events,
+                   SessionRegistry registry, EventLoopServers servers, EventHub hub, HttpClient events,
                    BrokerMetrics metrics, Readiness readiness, CertificateReloader reloader, Future<Void> background) {
         this.background = background;
         this.metrics = metrics;
@@ -106,7 +110,7 @@ public final class Broker {
         this.lookups = lookups;
         this.streams = streams;
         this.registry = registry;
-        this.server = server;
+        this.servers = servers;
     }
 
     /**
@@ -216,12 +220,13 @@ public final class Broker {
         if (tls != null) {
             tls.applyTo(options);
         }
-        HttpServer server = vertx.createHttpServer(options).requestHandler(router);
-        CertificateReloader reloader = tls == null ? null : new CertificateReloader(vertx, workers, server, tls);
-        Broker broker = new Broker(vertx, docker, workers, lookups, streams, registry, server, hub, events, metrics,
+        EventLoopServers servers = new EventLoopServers(vertx, options, router, EVENT_LOOPS);
+        CertificateReloader reloader = tls == null ? null
+            : new CertificateReloader(vertx, workers, servers.first(), tls);
+        Broker broker = new Broker(vertx, docker, workers, lookups, streams, registry, servers, hub, events, metrics,
             readiness, reloader, background);
         return checkDockerTls(control, events, endpoint, dockerConfig)
-            .compose(v -> server.listen())
+            .compose(v -> servers.listen())
             .map(s -> {
                 if (tls != null) {
                     LOG.info("TLS to clients with {}{}", tls.describe(), tls.clientCaFile()
@@ -261,7 +266,7 @@ public final class Broker {
 
     /** Returns the port the broker listens on. */
     public int port() {
-        return server.actualPort();
+        return servers.port();
     }
 
     public SessionRegistry sessions() {
@@ -290,7 +295,7 @@ public final class Broker {
         }
         return registry.shutdownAll()
             .transform(v -> hub.close())
-            .transform(v -> server.close())
+            .transform(v -> servers.close())
             .transform(v -> events.close())
             .transform(v -> streams.close())
             .transform(v -> background)
