@@ -15,12 +15,13 @@ import java.util.Objects;
  * The broker's HTTP server as one server per event loop, all on one port: Vert.x hands each new connection to the
  * next of them in turn, and a connection (its handshake, its session, its Docker stream) stays on the event loop it
  * came in on. So sessions spread over the cores rather than all sharing one event loop, and an echo waits behind the
- * bulk output of only the sessions on its own loop. The first server listens on the configured port (0: a free
- * one), the others on the port it got, with {@code SO_REUSEPORT}: Vert.x shares a socket among servers of one
- * port number but not of port 0, so the kernel spreads the connections over the sockets instead (only a process of
- * the broker's own user can bind that port beside it). {@code SO_REUSEPORT} needs Netty's native transport: without
- * it, one server. Every handler the servers share must be thread safe; the broker's are (the registry, the checks,
- * the lookups, the authorizers).
+ * bulk output of only the sessions on its own loop. The first server listens on the configured port, the others
+ * on the port it got. On a port number of its own Vert.x shares the first server's socket with the others; it does
+ * not share port 0, so with port 0 (tests, benchmarks) the servers bind with {@code SO_REUSEPORT} and the kernel
+ * spreads the connections. Never with a configured port: there a second broker started on it by mistake must still
+ * fail with "address in use" rather than take half of the connections. {@code SO_REUSEPORT} needs Netty's native
+ * transport; without it, with port 0, one server. Every handler the servers share must be thread safe; the broker's
+ * are (the registry, the checks, the lookups, the authorizers).
  */
 final class EventLoopServers {
     private final Vertx vertx;
@@ -31,15 +32,16 @@ final class EventLoopServers {
     /** The deployment of the servers past the first, once they listen. */
     private volatile String others;
 
-    /** {@code count} servers (at least one; one without the native transport) for {@code handler}, not listening. */
+    /** {@code count} servers (at least one) for {@code handler}, not listening yet. */
     EventLoopServers(Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> handler, int count) {
         if (count < 1) {
             throw new IllegalArgumentException("count: " + count + " (expected: >= 1)");
         }
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.handler = Objects.requireNonNull(handler, "handler");
-        this.count = vertx.isNativeTransportEnabled() ? count : 1;
-        this.options = new HttpServerOptions(options).setReusePort(this.count > 1);
+        boolean anyPort = options.getPort() == 0;
+        this.count = anyPort && !vertx.isNativeTransportEnabled() ? 1 : count;
+        this.options = new HttpServerOptions(options).setReusePort(anyPort && this.count > 1);
         this.first = vertx.createHttpServer(this.options).requestHandler(handler);
     }
 
