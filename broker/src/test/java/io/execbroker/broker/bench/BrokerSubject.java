@@ -72,9 +72,12 @@ final class BrokerSubject implements Subject {
         try {
             // A real controller round trip, as in production: its own Vertx, HTTP on loopback, a kept-alive pool.
             controller = TestController.start(() -> handshakeSeenAt.set(System.nanoTime()));
+            // As many controller calls at once as sessions: the idle-sessions figure opens them all at once (100 in
+            // a full run), and the default bound of 64 would refuse the rest with 503, which is not what it measures.
             ControllerAuthorizer asks = new ControllerAuthorizer(vertx, new ControllerAuthorizer.Settings(
                 controller.url(), Optional.empty(), DockerFixture.CONTAINER, ControllerAuthorizer.Settings.DEFAULT_TIMEOUT,
-                ControllerAuthorizer.Settings.DEFAULT_MAX_BODY_BYTES, ControllerAuthorizer.Settings.DEFAULT_MAX_IN_FLIGHT));
+                ControllerAuthorizer.Settings.DEFAULT_MAX_BODY_BYTES,
+                Math.max(maxSessions, ControllerAuthorizer.Settings.DEFAULT_MAX_IN_FLIGHT)));
             Authorizer authorizer = new Authorizer() {
                 @Override
                 public Future<ExecGrant> authorize(HandshakeRequest request) {
