@@ -53,7 +53,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** Wires one broker: Docker clients, the session registry, the events hub and the HTTP servers. Nothing else lives here. */
+/**
+ * Wires one broker: Docker clients, the session registry, the events hub and the HTTP servers. Nothing else lives
+ * here.
+ */
 public final class Broker {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Broker.class);
     /** Offered back to clients that ask for it; a client that offers none gets v1 as well. */

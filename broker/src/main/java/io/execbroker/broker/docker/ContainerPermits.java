@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * a channel of 32. More than 32 exits while any exec starts in that container deadlock the shim: its goroutine dump
  * shows the start waiting on the reaper, the exit loop on the event lock and every other call on the task lock, and
  * dockerd's API for the container hangs until the shim is killed (four of six 1,000-session drops here, the last two
- * with 32 and 8 permits but every exec's stream closed at once, which ended a thousand cats at their stdin's EOF). A permit frees only once Docker reports the exit, which passes through that same exit loop, so
+ * with 32 and 8 permits but every exec's stream closed at once, which ended a thousand cats at their stdin's EOF).
+ * A permit frees only once Docker reports the exit, which passes through that same exit loop, so
  * the broker's kills add at most {@code perContainer} exits to the channel in any such window. Exits the broker does
  * not cause (processes that end by themselves) are not paced. Thread safe; each task starts on the context it was
  * asked from.

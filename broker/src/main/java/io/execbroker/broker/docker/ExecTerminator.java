@@ -135,7 +135,7 @@ public final class ExecTerminator {
             Duration.ofNanos(System.nanoTime() - started)));
     }
 
-    /** The teardowns' turns in {@code containerId}: for tests. */
+    /** The teardowns' turns, per container: for tests. */
     ContainerPermits turns() {
         return permits;
     }

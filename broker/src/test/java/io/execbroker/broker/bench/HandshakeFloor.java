@@ -51,8 +51,10 @@ public final class HandshakeFloor {
                         ? asks.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(grantUri))
                             .compose(r -> r.send()).compose(r -> r.body())
                         : Future.succeededFuture();
-                    granted.onComplete(g -> request.toWebSocket()
-                        .onSuccess(ws -> ws.writeBinaryMessage(Buffer.buffer(new byte[] {1, 0}))));
+                    // A failed controller call is a 502 and fails the run: the figure must be of a call that worked.
+                    granted.onFailure(e -> request.response().setStatusCode(502).end(e.toString()))
+                        .onSuccess(g -> request.toWebSocket()
+                            .onSuccess(ws -> ws.writeBinaryMessage(Buffer.buffer(new byte[] {1, 0}))));
                 }));
             WebSocketClient client = clientVertx.createWebSocketClient();
             System.out.printf("handshake floor, %s; %d CPUs; %d sessions each, %d ms apart, after %d unmeasured%n",
@@ -66,7 +68,8 @@ public final class HandshakeFloor {
                     long took = session(clientVertx, client, server.actualPort(), paths[p]);
                     if (i >= 0) {
                         nanos[p][i] = took;
-                        Thread.sleep(pauseMillis); // the pause between sessions is what is measured against
+                        // Not a wait for something: the idle time between sessions is the condition measured under.
+                        Thread.sleep(pauseMillis);
                     }
                 }
             }
